@@ -93,8 +93,8 @@ pub struct RomInfo {
     pub size: u64,
     /// The header, in big-endian order.
     pub header: Header,
-    /// The boot code, when the image is long enough to hold it (0x1000 bytes).
-    pub boot_code: Option<BootCode>,
+    /// What the boot code is.
+    pub boot_code: BootCode,
     /// The CIC used for the check code (given, or detected from the boot code).
     pub cic: Option<CicKind>,
     /// How [`RomInfo::cic`] was found.
@@ -111,7 +111,7 @@ impl RomInfo {
 
     /// The boot code family, when known.
     pub fn family(&self) -> Option<BootCodeFamily> {
-        self.boot_code.and_then(|b| b.family)
+        self.boot_code.family
     }
 
     /// Decides what fixing the check code would do.
@@ -131,7 +131,7 @@ impl RomInfo {
                     self.family().map_or_else(|| "this boot code".to_owned(), |f| f.to_string())
                 ),
             }),
-            CheckStatus::UnknownCic => Err(Error::UnknownCic { crc32: self.boot_code.map_or(0, |b| b.crc32) }),
+            CheckStatus::UnknownCic => Err(Error::UnknownCic { crc32: self.boot_code.crc32 }),
             CheckStatus::NotApplicable => Err(Error::CheckCodeNotApplicable {
                 reason: format!(
                     "CIC {} (64DD) keeps its check code inside the boot code",
@@ -197,6 +197,8 @@ pub fn required_len(kind: CicKind, header: &Header) -> usize {
 
 /// Inspects a ROM image: byte order, header, boot code, CIC and check code status.
 ///
+/// An image shorter than 0x1000 bytes (no complete boot code) is an error.
+///
 /// `rom` holds the first bytes of the image as stored: the whole image, or at least
 /// `min(size, 0x101000)` bytes of it (`0x3FF000` for a 5101 ROM in long mode, see
 /// [`required_len`]). `size` is the full image size, used for the word-size check.
@@ -224,10 +226,15 @@ pub fn inspect(rom: &[u8], size: u64, options: InspectOptions) -> Result<RomInfo
         return Err(Error::UnalignedLength { order, unit: order.unit(), len: size_usize });
     }
     let header = Header::read(rom, order)?;
-    let boot_code = boot_code_be(rom, order).map(|b| BootCode::identify(&b));
+    let boot = boot_code_be(rom, order).ok_or(Error::TooShort {
+        what: "boot code (0x40..0x1000)",
+        expected: BOOT_CODE_OFFSET + BOOT_CODE_LEN,
+        found: rom.len(),
+    })?;
+    let boot_code = BootCode::identify(&boot);
     let (cic, cic_source) = match options.cic {
         Some(kind) => (Some(kind), Some(DetectedBy::Given)),
-        None => (boot_code.and_then(|b| b.cic), boot_code.and_then(|b| b.detected_by)),
+        None => (boot_code.cic, boot_code.detected_by),
     };
     let check = match cic {
         None => CheckStatus::UnknownCic,
@@ -235,8 +242,7 @@ pub fn inspect(rom: &[u8], size: u64, options: InspectOptions) -> Result<RomInfo
         Some(kind) => {
             let available = rom.len().min(required_len(kind, &header));
             let computed = check_code::compute(&rom[..available - available % order.unit()], order, kind)?;
-            let family = boot_code.and_then(|b| b.family);
-            if family.is_some_and(|f| !f.verifies_check_code()) {
+            if boot_code.family.is_some_and(|f| !f.verifies_check_code()) {
                 CheckStatus::NotRequired(computed)
             } else if computed.code == header.check_code() {
                 CheckStatus::Valid(computed)
