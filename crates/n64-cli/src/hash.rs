@@ -75,12 +75,11 @@ pub(crate) fn hash_file(
             break;
         }
         let chunk = &mut buffer[..filled];
-        let order = match order {
-            Some(o) => o,
-            None => {
-                let (detected, _) = detect_order(chunk).map_err(|e| Failure::core(path, &e))?;
-                *order.insert(detected)
-            }
+        let order = if let Some(o) = order {
+            o
+        } else {
+            let (detected, _) = detect_order(chunk).map_err(|e| Failure::core(path, &e))?;
+            *order.insert(detected)
         };
         if let Some(stored) = stored.as_mut() {
             stored.update(chunk);

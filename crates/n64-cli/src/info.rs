@@ -13,8 +13,9 @@ pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     let options = args.overrides.options();
     let results: Vec<_> = args.paths.par_iter().map(|path| inspect_file(path, options)).collect();
     let mut exit = Exit::Ok;
+    let mut printed = false;
     output::with_stdout(|out| {
-        for (index, result) in results.iter().enumerate() {
+        for result in &results {
             match result {
                 Ok(rom) => {
                     if rom.info.check.is_valid() == Some(false) {
@@ -23,10 +24,11 @@ pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
                     if args.json {
                         writeln!(out, "{}", json::rom_json(&rom.path, &rom.info))?;
                     } else {
-                        if index > 0 {
+                        if printed {
                             writeln!(out)?;
                         }
                         out.write_all(describe(rom).as_bytes())?;
+                        printed = true;
                     }
                 }
                 Err(failure) => {
@@ -124,7 +126,7 @@ fn describe(rom: &RomFile) -> String {
         ("Title", {
             let title = header.title();
             if title.is_clean() {
-                format!("{:?}", title.text())
+                format!("\"{}\"", title.text())
             } else {
                 format!("\"{}\" (undecodable bytes escaped)", title.escaped())
             }

@@ -64,7 +64,7 @@ fn csv_field(field: &str) -> String {
 }
 
 fn table(rows: &[[String; 11]]) -> String {
-    let header = COLUMNS.map(|c| c.to_uppercase());
+    let header = COLUMNS.map(str::to_uppercase);
     let mut widths = header.each_ref().map(|h| h.chars().count());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -143,8 +143,8 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> Result<Exit, Stop> {
                 }
             }
         } else {
-            let rows: Vec<[String; 11]> = roms.iter().map(row).collect();
-            out.write_all(table(&rows).as_bytes())?;
+            let cells: Vec<[String; 11]> = roms.iter().map(row).collect();
+            out.write_all(table(&cells).as_bytes())?;
             if args.all {
                 for failure in &not_roms {
                     writeln!(out, "{}: not a ROM: {}", failure.path.display(), failure.message)?;

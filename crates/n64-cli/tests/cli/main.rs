@@ -1,0 +1,9 @@
+//! Integration tests of the `n64` binary, against the committed fixtures (`testdata/`) and
+//! generated trees. Every test also asserts that `n64` changed no input file.
+
+mod check;
+mod hash;
+mod hostile;
+mod info;
+mod scan;
+mod support;
