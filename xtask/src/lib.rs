@@ -1,0 +1,22 @@
+//! Project automation for n64-tools, run as `cargo xtask <command>`:
+//!
+//! - `cargo xtask fixtures [--check]`: write (or verify) the synthetic ROM fixtures in
+//!   `testdata/` and `testdata/MANIFEST.json`;
+//! - `cargo xtask ci [--keep-going] [STEP...]`: run the CI steps locally.
+
+pub mod ci;
+pub mod crc_force;
+pub mod fixtures;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the parent of the xtask crate).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// The fixture directory, `testdata/` under the workspace root.
+pub fn testdata_dir() -> PathBuf {
+    workspace_root().join("testdata")
+}

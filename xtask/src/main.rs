@@ -1,0 +1,65 @@
+//! `cargo xtask`: project automation for n64-tools (see the library docs).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use xtask::ci::Step;
+
+/// Project automation for n64-tools.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write the synthetic ROM fixtures and testdata/MANIFEST.json.
+    Fixtures {
+        /// Do not write: regenerate into a temporary directory and compare with testdata/.
+        #[arg(long)]
+        check: bool,
+        /// Use this directory instead of testdata/.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Run the CI steps (all of them when none is named).
+    Ci {
+        /// Run every step even after one fails.
+        #[arg(long)]
+        keep_going: bool,
+        /// The steps to run, in order.
+        #[arg(value_enum, value_name = "STEP")]
+        steps: Vec<Step>,
+    },
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Fixtures { check, dir } => {
+            let dir = dir.unwrap_or_else(xtask::testdata_dir);
+            if check {
+                xtask::fixtures::check(&dir)?;
+                eprintln!("xtask: {} is up to date", dir.display());
+            } else {
+                xtask::fixtures::write(&dir).with_context(|| format!("writing fixtures to {}", dir.display()))?;
+                eprintln!("xtask: wrote the fixtures to {}", dir.display());
+            }
+            Ok(())
+        }
+        Command::Ci { keep_going, steps } => xtask::ci::run(&xtask::workspace_root(), &steps, keep_going),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
