@@ -156,11 +156,14 @@ fn word_at(rom: &[u8], order: ByteOrder, offset: usize) -> u32 {
     order.read_word(stored)
 }
 
-/// The six accumulators of the boot code's loop (register names as in ipl3checksum).
+/// The accumulators of the boot code's loop (register names as in ipl3checksum).
+///
+/// `a3` and `t2` (the running sum and its count of 32-bit carries) are kept together as one
+/// 64-bit sum, which is what they are; the rest are as the boot code keeps them.
 #[derive(Clone, Copy)]
 struct State {
-    a3: u32,
-    t2: u32,
+    init: u32,
+    sum: u64,
     t3: u32,
     s0: u32,
     a2: u32,
@@ -168,20 +171,29 @@ struct State {
 }
 
 impl State {
+    fn new(init: u32) -> State {
+        State { init, sum: u64::from(init), t3: init, s0: init, a2: init, t4: init }
+    }
+
     #[inline(always)]
     fn step(&mut self, d: u32, mix: Option<u32>) {
-        let a1 = self.a3.wrapping_add(d);
-        self.t2 = self.t2.wrapping_add(u32::from(a1 < self.a3));
-        self.a3 = a1;
+        self.sum += u64::from(d);
+        #[allow(clippy::cast_possible_truncation)]
+        let a1 = self.sum as u32;
         let a0 = d.rotate_left(d & 31);
         self.t3 ^= d;
         self.s0 = self.s0.wrapping_add(a0);
-        self.a2 ^= if self.a2 < d { a1 ^ d } else { a0 };
+        // The comparison is data-dependent and random for real ROM data: a branch would be
+        // mispredicted half the time, so ask for a conditional move. The loop-carried chain
+        // through a2 (compare, select, xor) bounds the kernel's speed; see docs/PERFORMANCE.md.
+        self.a2 ^= std::hint::select_unpredictable(self.a2 < d, a1 ^ d, a0);
         self.t4 = self.t4.wrapping_add(d ^ mix.unwrap_or(self.s0));
     }
 
     fn finish(self, kind: CicKind) -> CheckCode {
-        let State { a3, t2, t3, s0, a2, t4 } = self;
+        #[allow(clippy::cast_possible_truncation)]
+        let (a3, t2) = (self.sum as u32, self.init.wrapping_add((self.sum >> 32) as u32));
+        let State { t3, s0, a2, t4, .. } = self;
         match kind {
             CicKind::Cic6103 | CicKind::Cic5101 => {
                 CheckCode { crc1: (a3 ^ t2).wrapping_add(t3), crc2: (s0 ^ a2).wrapping_add(t4) }
@@ -198,7 +210,7 @@ impl State {
 /// up to `data_len`. `table` is the 6105 mixing table; `None` mixes with `s0` as the other kinds do.
 #[inline(always)]
 fn run(data: &[u8], data_len: usize, init: u32, table: Option<&[u32; 64]>, read: impl Fn([u8; 4]) -> u32) -> State {
-    let mut state = State { a3: init, t2: init, t3: init, s0: init, a2: init, t4: init };
+    let mut state = State::new(init);
     let mut chunks = data.chunks_exact(4);
     let mut index = 0usize;
     match table {

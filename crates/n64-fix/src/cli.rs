@@ -1,0 +1,221 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use n64_common::Verbosity;
+use n64_core::{ByteOrder, CicKind, Controller, Destination, GameCode, SaveType};
+
+/// Repair and normalise Nintendo 64 ROM images: check code, header fields, byte order.
+///
+/// Every change is written to a temporary file next to the original, synced, and renamed over
+/// it: an interrupted run never leaves a half-written ROM. Files that need no change are not
+/// touched.
+///
+/// Exit codes: 0 every file is as it should be, 1 something was skipped (or, with --dry-run,
+/// would change), 2 an error occurred.
+#[derive(Debug, Parser)]
+#[command(name = "n64-fix", version, about, long_about)]
+pub(crate) struct Cli {
+    /// More log output on stderr (-v info, -vv debug). N64_LOG overrides, e.g. N64_LOG=debug.
+    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "quiet")]
+    pub(crate) verbose: u8,
+    /// Less output: only changes and problems, no progress bar.
+    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "verbose")]
+    pub(crate) quiet: u8,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+impl Cli {
+    pub(crate) fn verbosity(&self) -> Verbosity {
+        Verbosity { verbose: self.verbose, quiet: self.quiet }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Fix the check code (CRC1/CRC2 at 0x10..0x18) of ROM files, and of directories recursively.
+    ///
+    /// Only the 8 check code bytes change, in the file's own byte order.
+    Crc(CrcArgs),
+    /// Change header fields of one ROM, including the Advanced Homebrew header.
+    ///
+    /// The check code covers ROM 0x1000..0x101000, not the header, so header changes never
+    /// require a new check code.
+    Header(HeaderArgs),
+    /// Convert ROMs to another byte order (z64 big-endian, v64 byte-swapped, n64 little-endian).
+    Convert(ConvertArgs),
+    /// Bring whole collections to one byte order, matching extensions and, optionally, names
+    /// built from the header. Duplicates are reported, never deleted; no file is overwritten.
+    Normalize(NormalizeArgs),
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct CrcArgs {
+    /// Use this CIC instead of detecting it: 6101 6102 7101 7102 6103 7103 6105 7105 6106 7106 5101.
+    #[arg(long, value_name = "KIND", value_parser = parse_cic)]
+    pub(crate) cic: Option<CicKind>,
+    /// Also write a check code for boot codes that verify none (libdragon).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Show what would change; write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// Copy each file to NAME.bak before changing it (refused when NAME.bak exists).
+    #[arg(long)]
+    pub(crate) backup: bool,
+    /// Pad ROMs shorter than 0x101000 bytes with zeros to that size.
+    #[arg(long)]
+    pub(crate) pad: bool,
+    /// ROM files, or directories (walked recursively; non-ROM files in them are left alone).
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct HeaderArgs {
+    /// The title (at most 20 characters, ASCII or half-width katakana).
+    #[arg(long, value_name = "T")]
+    pub(crate) title: Option<String>,
+    /// The 4-character game code, e.g. NSME.
+    #[arg(long, value_name = "XXXX", value_parser = parse_game_code)]
+    pub(crate) game_code: Option<GameCode>,
+    /// The region (destination) letter or name, e.g. E, J, P, usa, japan, europe.
+    #[arg(long, value_name = "R", value_parser = parse_region)]
+    pub(crate) region: Option<Destination>,
+    /// The ROM version (0..255); not with the Advanced Homebrew header, which uses that byte.
+    #[arg(long, value_name = "N", conflicts_with_all = ["savetype", "controller", "rtc", "no_rtc", "region_free", "no_region_free"])]
+    pub(crate) rom_version: Option<u8>,
+    /// Save type (Advanced Homebrew header): none eeprom4k eeprom16k sram256k sram768k flashram sram1m.
+    #[arg(long, value_name = "S", value_parser = parse_save_type)]
+    pub(crate) savetype: Option<SaveType>,
+    /// Controller on a port (Advanced Homebrew header), e.g. 1=rumble. Kinds: n64 rumble cpak
+    /// tpak none mouse vru gamecube keyboard gamecube-keyboard.
+    #[arg(long, value_name = "PORT=KIND", value_parser = parse_controller)]
+    pub(crate) controller: Vec<(usize, Controller)>,
+    /// The game uses the real-time clock (Advanced Homebrew header).
+    #[arg(long, conflicts_with = "no_rtc")]
+    pub(crate) rtc: bool,
+    /// The game does not use the real-time clock.
+    #[arg(long)]
+    pub(crate) no_rtc: bool,
+    /// The game is region-free (Advanced Homebrew header).
+    #[arg(long, conflicts_with = "no_region_free")]
+    pub(crate) region_free: bool,
+    /// The game is not region-free.
+    #[arg(long)]
+    pub(crate) no_region_free: bool,
+    /// Show what would change; write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// The ROM file.
+    #[arg(value_name = "ROM")]
+    pub(crate) path: PathBuf,
+}
+
+impl HeaderArgs {
+    /// Whether any option touches the Advanced Homebrew header.
+    pub(crate) fn homebrew(&self) -> bool {
+        self.savetype.is_some()
+            || !self.controller.is_empty()
+            || self.rtc
+            || self.no_rtc
+            || self.region_free
+            || self.no_region_free
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConvertArgs {
+    /// The byte order to write: z64 (big-endian), v64 (byte-swapped) or n64 (little-endian).
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub(crate) to: ByteOrder,
+    /// Write to this file instead of converting in place (one ROM only).
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// Overwrite OUT if it exists.
+    #[arg(long, requires = "output")]
+    pub(crate) force: bool,
+    /// Pad with zeros to a whole number of the target order's words (2 bytes v64, 4 bytes n64).
+    #[arg(long)]
+    pub(crate) pad: bool,
+    /// Show what would change; write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// ROM files.
+    #[arg(required = true, value_name = "ROM")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NormalizeArgs {
+    /// The byte order (and extension) every ROM gets.
+    #[arg(long, value_name = "ORDER", value_parser = parse_order, default_value = "z64")]
+    pub(crate) to: ByteOrder,
+    /// Name files from header fields: {title} {game_code} {region} {version} {cic}, e.g.
+    /// "{title} ({region})". The extension is added.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub(crate) rename: Option<String>,
+    /// Also fix invalid check codes (boot codes that verify none, or unknown ones, are left alone).
+    #[arg(long)]
+    pub(crate) fix_crc: bool,
+    /// Show what would change; write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// Write a JSON report of every action to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report: Option<PathBuf>,
+    /// Directories (walked recursively) or files.
+    #[arg(required = true, value_name = "DIR")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+fn parse_cic(s: &str) -> Result<CicKind, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}
+
+fn parse_order(s: &str) -> Result<ByteOrder, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}
+
+fn parse_game_code(s: &str) -> Result<GameCode, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}
+
+fn parse_region(s: &str) -> Result<Destination, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}
+
+fn parse_save_type(s: &str) -> Result<SaveType, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}
+
+fn parse_controller(s: &str) -> Result<(usize, Controller), String> {
+    let (port, kind) = s.split_once('=').ok_or_else(|| format!("{s:?} is not PORT=KIND, e.g. 1=rumble"))?;
+    let port: usize = match port.trim().parse() {
+        Ok(n @ 1..=4) => n,
+        _ => return Err(format!("port {port:?} is not 1, 2, 3 or 4")),
+    };
+    let kind = kind.parse().map_err(|e: n64_core::Error| e.to_string())?;
+    Ok((port, kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn controllers_parse() {
+        assert_eq!(super::parse_controller("2=tpak").unwrap(), (2, n64_core::Controller::TransferPak));
+        assert!(super::parse_controller("5=n64").unwrap_err().contains("port"));
+        assert!(super::parse_controller("1=floppy").unwrap_err().contains("gamecube-keyboard"));
+    }
+}

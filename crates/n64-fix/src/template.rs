@@ -1,0 +1,112 @@
+//! File names built from header fields: `--rename "{title} ({region})"`.
+
+use n64_core::RomInfo;
+
+/// The placeholders a template may use.
+pub(crate) const PLACEHOLDERS: [&str; 5] = ["title", "game_code", "region", "version", "cic"];
+
+/// Longest stem kept, in bytes (file systems allow 255 with the extension).
+const MAX_STEM: usize = 200;
+
+/// A parsed template: literal text and placeholders.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    Field(usize),
+}
+
+impl Template {
+    /// Parses a template; unknown placeholders and unbalanced braces are errors.
+    pub(crate) fn parse(text: &str) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find(['{', '}']) {
+            if rest[open..].starts_with('}') {
+                return Err(format!("--rename: unmatched '}}' in {text:?}"));
+            }
+            if open > 0 {
+                parts.push(Part::Text(rest[..open].to_owned()));
+            }
+            let close = rest[open..].find('}').ok_or_else(|| format!("--rename: unmatched '{{' in {text:?}"))? + open;
+            let name = &rest[open + 1..close];
+            let index = PLACEHOLDERS.iter().position(|p| *p == name).ok_or_else(|| {
+                format!("--rename: unknown placeholder {{{name}}}; valid: {{{}}}", PLACEHOLDERS.join("} {"))
+            })?;
+            parts.push(Part::Field(index));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_owned()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// The file name stem for a ROM (without extension), made safe for any file system.
+    pub(crate) fn render(&self, info: &RomInfo) -> String {
+        let header = &info.header;
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Field(0) => {
+                    let title = sanitize(&header.title().text());
+                    out.push_str(if title.is_empty() { "untitled" } else { &title });
+                }
+                Part::Field(1) => out.push_str(&header.game_code().to_string()),
+                Part::Field(2) => out.push_str(header.game_code().destination().description()),
+                Part::Field(3) => out.push_str(&header.rom_version().unwrap_or(0).to_string()),
+                Part::Field(_) => out.push_str(info.cic.map_or("unknown", n64_core::CicKind::name)),
+            }
+        }
+        safe_stem(&out)
+    }
+}
+
+/// Replaces path separators, control characters and `<>:"|?*` with `_`.
+pub(crate) fn sanitize(text: &str) -> String {
+    let replaced: String =
+        text.chars().map(|c| if c.is_control() || "/\\<>:\"|?*".contains(c) { '_' } else { c }).collect();
+    replaced.trim().to_owned()
+}
+
+/// A stem that is safe and not hidden: sanitised, trimmed of spaces and dots, at most
+/// [`MAX_STEM`] bytes, `"untitled"` when nothing is left.
+pub(crate) fn safe_stem(text: &str) -> String {
+    let clean = sanitize(text);
+    let mut stem = clean.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_owned();
+    if stem.len() > MAX_STEM {
+        let mut end = MAX_STEM;
+        while !stem.is_char_boundary(end) {
+            end -= 1;
+        }
+        stem.truncate(end);
+        stem.truncate(stem.trim_end().len());
+    }
+    if stem.is_empty() { "untitled".to_owned() } else { stem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse_and_refuse_unknown_fields() {
+        assert!(Template::parse("{title} ({region})").is_ok());
+        assert!(Template::parse("{name}").unwrap_err().contains("unknown placeholder {name}"));
+        assert!(Template::parse("{title").unwrap_err().contains("unmatched"));
+        assert!(Template::parse("title}").unwrap_err().contains("unmatched"));
+    }
+
+    #[test]
+    fn stems_are_safe() {
+        assert_eq!(safe_stem("a/b\\c<d>e:f\"g|h?i*j\u{1}"), "a_b_c_d_e_f_g_h_i_j_");
+        assert_eq!(safe_stem("  ..hidden  "), "hidden");
+        assert_eq!(safe_stem(" . "), "untitled");
+        assert_eq!(safe_stem(&"é".repeat(150)).len(), 200);
+    }
+}

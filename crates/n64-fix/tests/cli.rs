@@ -1,0 +1,23 @@
+//! Integration tests of `n64-fix`: the binary run on ROMs built here, checked byte by byte and
+//! against an independent check code implementation (`ipl3checksum`).
+
+#[path = "cli/support.rs"]
+mod support;
+
+#[path = "cli/atomic_fault.rs"]
+mod atomic_fault;
+#[path = "cli/convert.rs"]
+mod convert;
+#[path = "cli/crc.rs"]
+mod crc;
+#[path = "cli/header.rs"]
+mod header;
+#[path = "cli/kill.rs"]
+mod kill;
+#[path = "cli/normalize.rs"]
+mod normalize;
+
+#[test]
+fn clap_definitions_are_consistent() {
+    n64_fix::command().debug_assert();
+}
