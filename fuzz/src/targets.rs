@@ -7,8 +7,11 @@ use n64_core::{
     SaveType, Title, check_code, convert, detect_order, inspect, write_check_code,
 };
 
+/// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, as the fuzz binary and the corpus replay select them.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("byte_order", byte_order),
     ("header", header),
     ("title", title),
@@ -91,10 +94,10 @@ pub fn title(data: &[u8]) {
         let again = Title::encode(&text).expect("a clean title encodes");
         assert_eq!(again.trimmed(), t.trimmed());
     }
-    if let Ok(s) = std::str::from_utf8(data) {
-        if let Ok(encoded) = Title::encode(s) {
-            assert_eq!(encoded.text(), s.trim_end_matches(' '));
-        }
+    if let Ok(s) = std::str::from_utf8(data)
+        && let Ok(encoded) = Title::encode(s)
+    {
+        assert_eq!(encoded.text(), s.trim_end_matches(' '));
     }
 }
 
