@@ -16,6 +16,8 @@ mod header;
 mod kill;
 #[path = "cli/normalize.rs"]
 mod normalize;
+#[path = "cli/real_roms.rs"]
+mod real_roms;
 
 #[test]
 fn clap_definitions_are_consistent() {
