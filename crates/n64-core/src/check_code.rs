@@ -190,6 +190,21 @@ impl State {
         self.t4 = self.t4.wrapping_add(d ^ mix.unwrap_or(self.s0));
     }
 
+    /// Runs `count` zero words, starting at word `index`, in closed form. A zero word leaves
+    /// every accumulator but `t4` as it is (no carry, a zero rotation, and `a2 < 0` never holds,
+    /// so `a2 ^= 0`), and adds `s0` (or the 6105 table entry) to `t4`.
+    #[allow(clippy::cast_possible_truncation)]
+    fn pad_with_zero_words(&mut self, count: usize, index: usize, table: Option<&[u32; 64]>) {
+        match table {
+            None => self.t4 = self.t4.wrapping_add(self.s0.wrapping_mul(count as u32)),
+            Some(table) => {
+                let cycle = table.iter().fold(0u32, |sum, &t| sum.wrapping_add(t));
+                let partial = (0..count % 64).fold(0u32, |sum, k| sum.wrapping_add(table[(index + k) & 63]));
+                self.t4 = self.t4.wrapping_add(cycle.wrapping_mul((count / 64) as u32)).wrapping_add(partial);
+            }
+        }
+    }
+
     fn finish(self, kind: CicKind) -> CheckCode {
         #[allow(clippy::cast_possible_truncation)]
         let (a3, t2) = (self.sum as u32, self.init.wrapping_add((self.sum >> 32) as u32));
@@ -206,13 +221,12 @@ impl State {
     }
 }
 
-/// Runs the loop over `data` (stored bytes, at most `data_len` of them), then over zero words
-/// up to `data_len`. `table` is the 6105 mixing table; `None` mixes with `s0` as the other kinds do.
+/// Runs the loop over `data` (stored bytes, at most `data_len` of them), then accounts for the
+/// zero words up to `data_len`. `table` is the 6105 mixing table; `None` mixes with `s0` as the other kinds do.
 #[inline(always)]
 fn run(data: &[u8], data_len: usize, init: u32, table: Option<&[u32; 64]>, read: impl Fn([u8; 4]) -> u32) -> State {
     let mut state = State::new(init);
     let mut chunks = data.chunks_exact(4);
-    let mut index = 0usize;
     match table {
         None => {
             for chunk in &mut chunks {
@@ -220,25 +234,20 @@ fn run(data: &[u8], data_len: usize, init: u32, table: Option<&[u32; 64]>, read:
             }
         }
         Some(table) => {
-            for chunk in &mut chunks {
+            for (index, chunk) in (&mut chunks).enumerate() {
                 state.step(read([chunk[0], chunk[1], chunk[2], chunk[3]]), Some(table[index & 63]));
-                index += 1;
             }
         }
     }
-    index = data.len() / 4;
+    let mut index = data.len() / 4;
     let tail = chunks.remainder();
-    let mut words = data.len() / 4;
     if !tail.is_empty() {
         let mut stored = [0u8; 4];
         stored[..tail.len()].copy_from_slice(tail);
         state.step(read(stored), table.map(|t| t[index & 63]));
         index += 1;
-        words += 1;
     }
-    for i in words..data_len / 4 {
-        state.step(0, table.map(|t| t[(index + i - words) & 63]));
-    }
+    state.pad_with_zero_words((data_len / 4).saturating_sub(index), index, table);
     state
 }
 
