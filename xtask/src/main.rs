@@ -35,6 +35,8 @@ enum Command {
         #[arg(value_enum, value_name = "STEP")]
         steps: Vec<Step>,
     },
+    /// Time the release binaries beside baselines on generated data (docs/PERFORMANCE.md).
+    Bench(xtask::bench::Options),
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -51,6 +53,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Ci { keep_going, steps } => xtask::ci::run(&xtask::workspace_root(), &steps, keep_going),
+        Command::Bench(options) => xtask::bench::run(&xtask::workspace_root(), &options),
     }
 }
 

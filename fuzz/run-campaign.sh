@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every fuzz target under AFL++ (cargo-afl, stable toolchain) for a number of executions,
+# then minimises each queue into corpus/TARGET so `cargo test` replays it.
+#
+#   cargo install cargo-afl && cargo afl config --build   # once
+#   fuzz/run-campaign.sh [EXECUTIONS_PER_TARGET] [TARGET...]
+#
+# Results: fuzz/out/TARGET/default/fuzzer_stats (execs_done, saved_crashes); a summary table is
+# printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+execs="${1:-10000000}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(byte_order header title cic check_code homebrew inspect)
+fi
+
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
+cargo afl build --release
+
+mkdir -p out
+for target in "${targets[@]}"; do
+    rm -rf "out/$target"
+    echo "== $target: $execs executions"
+    N64_FUZZ_TARGET="$target" cargo afl fuzz -i "corpus/$target" -o "out/$target" -E "$execs" \
+        target/release/fuzz > "out/$target.log" 2>&1
+    # Keep the interesting inputs: minimise the queue into the committed corpus.
+    if N64_FUZZ_TARGET="$target" cargo afl cmin -i "out/$target/default/queue" -o "out/$target.cmin" \
+        -- target/release/fuzz > "out/$target.cmin.log" 2>&1; then
+        rm -rf "corpus/$target"
+        mv "out/$target.cmin" "corpus/$target"
+    fi
+done
+
+printf '%-12s %14s %12s %10s %8s\n' target execs_done execs_per_sec run_time crashes
+for target in "${targets[@]}"; do
+    stats="out/$target/default/fuzzer_stats"
+    get() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
+    printf '%-12s %14s %12s %9ss %8s\n' "$target" "$(get execs_done)" "$(get execs_per_sec)" "$(get run_time)" "$(get saved_crashes)"
+done
