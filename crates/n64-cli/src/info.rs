@@ -11,7 +11,16 @@ use crate::output::{self, Stop};
 
 pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     let options = args.overrides.options();
-    let results: Vec<_> = args.paths.par_iter().map(|path| inspect_file(path, options)).collect();
+    let results: Vec<_> = args
+        .paths
+        .par_iter()
+        .map(|path| {
+            inspect_file(path, options).map(|mut rom| {
+                rom.prefix = Vec::new(); // keep the facts, not a megabyte per ROM
+                rom
+            })
+        })
+        .collect();
     let mut exit = Exit::Ok;
     let mut printed = false;
     output::with_stdout(|out| {

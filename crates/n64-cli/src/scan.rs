@@ -87,7 +87,12 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> Result<Exit, Stop> {
         .files
         .par_iter()
         .map(|path| {
-            let result = inspect_file(path, InspectOptions::default());
+            // Only the decoded facts are kept: a collection of thousands of ROMs must not hold
+            // a megabyte of each in memory until the listing is printed.
+            let result = inspect_file(path, InspectOptions::default()).map(|mut rom| {
+                rom.prefix = Vec::new();
+                rom
+            });
             bar.inc(1);
             (path.clone(), result)
         })

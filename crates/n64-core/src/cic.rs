@@ -324,18 +324,33 @@ impl BootCode {
         let words = boot_words(boot);
         let crc32 = crc32fast::hash(boot);
         let family = family_of(boot, crc32);
-        if let Some(kind) = ipl2_lookup(&words) {
-            return BootCode { cic: Some(kind), detected_by: Some(DetectedBy::Ipl2Checksum), family, crc32 };
-        }
-        match crc32_lookup(boot, crc32) {
-            Some(kind) => BootCode {
-                cic: Some(kind),
-                detected_by: Some(DetectedBy::Crc32),
-                family: Some(BootCodeFamily::Nintendo),
-                crc32,
+        // A boot code the CRC32 table knows is confirmed with the one IPL2 seed of its kind;
+        // only unknown boot code pays for trying every seed.
+        let known = crc32_lookup(boot, crc32)
+            .or_else(|| matches!(family, Some(BootCodeFamily::Libdragon(_))).then_some(CicKind::Cic6102));
+        let signed = match known {
+            Some(kind) => ipl2_lookup(&words, |entry| entry == kind),
+            None => ipl2_lookup(&words, |_| true),
+        };
+        match (signed, known) {
+            (Some(kind), _) => BootCode { cic: Some(kind), detected_by: Some(DetectedBy::Ipl2Checksum), family, crc32 },
+            (None, Some(kind)) if family == Some(BootCodeFamily::Nintendo) => {
+                BootCode { cic: Some(kind), detected_by: Some(DetectedBy::Crc32), family, crc32 }
+            }
+            (None, Some(_)) => match ipl2_lookup(&words, |_| true) {
+                // A libdragon banner on boot code signed for something else (or nothing).
+                Some(kind) => BootCode { cic: Some(kind), detected_by: Some(DetectedBy::Ipl2Checksum), family, crc32 },
+                None => BootCode { cic: None, detected_by: None, family, crc32 },
             },
-            None => BootCode { cic: None, detected_by: None, family, crc32 },
+            (None, None) => BootCode { cic: None, detected_by: None, family, crc32 },
         }
+    }
+
+    /// Names a boot code by its CRC32 and banner only, without the IPL2 checksum: for callers
+    /// that already know the CIC. [`BootCode::cic`] is then `None`.
+    pub fn name_only(boot: &[u8; BOOT_CODE_LEN]) -> BootCode {
+        let crc32 = crc32fast::hash(boot);
+        BootCode { cic: None, detected_by: None, family: family_of(boot, crc32), crc32 }
     }
 
     /// Whether the boot code is recognised at all (a CIC or a known family).
@@ -352,10 +367,11 @@ fn boot_words(boot: &[u8; BOOT_CODE_LEN]) -> [u32; BOOT_CODE_LEN / 4] {
     words
 }
 
-fn ipl2_lookup(words: &[u32; BOOT_CODE_LEN / 4]) -> Option<CicKind> {
+/// The first kind in the IPL2 table, among those `wanted` accepts, whose checksum matches.
+fn ipl2_lookup(words: &[u32; BOOT_CODE_LEN / 4], wanted: impl Fn(CicKind) -> bool) -> Option<CicKind> {
     let mut last_seed = None;
     let mut value = 0;
-    for &(seed, expected, kind) in &IPL2_TABLE {
+    for &(seed, expected, kind) in IPL2_TABLE.iter().filter(|entry| wanted(entry.2)) {
         if last_seed != Some(seed) {
             value = ipl2::checksum(words, seed);
             last_seed = Some(seed);

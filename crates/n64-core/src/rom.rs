@@ -231,7 +231,7 @@ pub fn inspect(rom: &[u8], size: u64, options: InspectOptions) -> Result<RomInfo
         expected: BOOT_CODE_OFFSET + BOOT_CODE_LEN,
         found: rom.len(),
     })?;
-    let boot_code = BootCode::identify(&boot);
+    let boot_code = if options.cic.is_some() { BootCode::name_only(&boot) } else { BootCode::identify(&boot) };
     let (cic, cic_source) = match options.cic {
         Some(kind) => (Some(kind), Some(DetectedBy::Given)),
         None => (boot_code.cic, boot_code.detected_by),
