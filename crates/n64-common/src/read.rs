@@ -79,17 +79,23 @@ pub fn read_prefix(reader: impl Read, limit: usize, size_hint: u64) -> io::Resul
 /// whatever the file size.
 pub fn inspect_file(path: &Path, options: InspectOptions) -> Result<RomFile, Failure> {
     let (mut file, meta) = open_regular(path)?;
-    let size = meta.len();
+    inspect_open(path, &mut file, meta.len(), options)
+}
+
+/// The reading half of [`inspect_file`]: reads the needed prefix of an open file whose size,
+/// taken from its metadata when it was opened, is `size`, and inspects it. A file that turns out
+/// shorter than `size` (it shrank in between) is an error.
+fn inspect_open(path: &Path, file: &mut File, size: u64, options: InspectOptions) -> Result<RomFile, Failure> {
     if size == 0 {
         return Err(Failure::not_a_rom(path, "empty file"));
     }
-    let mut prefix = read_with_check(&mut file, path, check_code::CHECK_PREFIX_LEN, size, 0, Vec::new())?;
+    let mut prefix = read_with_check(file, path, check_code::CHECK_PREFIX_LEN, size, 0, Vec::new())?;
     let mut info = inspect(&prefix, size, options).map_err(|e| Failure::core(path, &e))?;
     if let Some(kind) = info.cic {
         let needed = required_len(kind, &info.header);
         if needed > prefix.len() && size > prefix.len() as u64 {
             let have = prefix.len();
-            prefix = read_with_check(&mut file, path, needed - have, size, have, prefix)?;
+            prefix = read_with_check(file, path, needed - have, size, have, prefix)?;
             info = inspect(&prefix, size, options).map_err(|e| Failure::core(path, &e))?;
         }
     }
@@ -144,6 +150,31 @@ mod tests {
         assert!(status.success());
         let err = open_regular(&fifo).unwrap_err();
         assert!(err.message.contains("FIFO"), "{err}");
+    }
+
+    /// A file truncated through another handle between `open` (which took its size) and the
+    /// read is reported as changed, not inspected as a shorter ROM.
+    #[test]
+    fn a_file_that_shrinks_while_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shrinks.z64");
+        let mut rom = vec![0u8; 0x20_0000];
+        rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
+        std::fs::write(&path, &rom).unwrap();
+        let (mut file, meta) = open_regular(&path).unwrap();
+        assert_eq!(meta.len(), 0x20_0000);
+        // Unchanged, the same steps inspect it.
+        let whole = inspect_open(&path, &mut file, meta.len(), InspectOptions::default()).unwrap();
+        assert_eq!(whole.prefix.len(), check_code::CHECK_PREFIX_LEN);
+        let (mut file, meta) = open_regular(&path).unwrap();
+        // Shrink to below what inspection reads, through a second handle.
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(0x8000).unwrap();
+        let err = inspect_open(&path, &mut file, meta.len(), InspectOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: file changed while being read: expected 0x101000 bytes, got 0x8000", path.display())
+        );
+        assert!(!err.not_a_rom);
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub fn replace_with(
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
     }
     if meta.permissions().readonly() {
-        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "file is read-only"));
+        // Not `PermissionDenied`: the message, not the kind, is what the user sees.
+        return Err(io::Error::other("file is read-only (make it writable to change it)"));
     }
     write_via(&target, true, Some(meta.permissions()), wrap, produce)
 }

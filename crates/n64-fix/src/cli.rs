@@ -48,6 +48,9 @@ pub(crate) enum Command {
     Convert(ConvertArgs),
     /// Bring whole collections to one byte order, matching extensions and, optionally, names
     /// built from the header. Duplicates are reported, never deleted; no file is overwritten.
+    ///
+    /// Each directory worked on gets an empty lock file, .n64-fix.lock: a second run on the
+    /// same tree is refused while one is under way (--dry-run takes no lock).
     Normalize(NormalizeArgs),
 }
 
@@ -133,7 +136,7 @@ pub(crate) struct ConvertArgs {
     /// The byte order to write: z64 (big-endian), v64 (byte-swapped) or n64 (little-endian).
     #[arg(long, value_name = "ORDER", value_parser = parse_order)]
     pub(crate) to: ByteOrder,
-    /// Write to this file instead of converting in place (one ROM only).
+    /// Write to this file instead of converting in place (one ROM only; not the input itself).
     #[arg(short, long, value_name = "OUT")]
     pub(crate) output: Option<PathBuf>,
     /// Overwrite OUT if it exists.

@@ -31,15 +31,23 @@ pub(crate) struct Source {
 }
 
 /// Reads the first bytes of `path` and detects its byte order.
+///
+/// Like `n64-fix crc` and `n64`, refuses an empty file and one that ends inside the boot code
+/// (0x40..0x1000): it is no ROM to convert or edit.
 pub(crate) fn source(path: &Path) -> Result<Source, Failure> {
     let (file, meta) = open_regular(path)?;
     let size = meta.len();
     if size == 0 {
         return Err(Failure::not_a_rom(path, "empty file"));
     }
-    let prefix =
-        read_prefix(file, BOOT_CODE_OFFSET + BOOT_CODE_LEN, size).map_err(|e| Failure::io(path, "cannot read", &e))?;
+    let boot_end = BOOT_CODE_OFFSET + BOOT_CODE_LEN;
+    let prefix = read_prefix(file, boot_end, size).map_err(|e| Failure::io(path, "cannot read", &e))?;
     let (order, _) = detect_order(&prefix).map_err(|e| Failure::core(path, &e))?;
+    if prefix.len() < boot_end {
+        let error =
+            n64_core::Error::TooShort { what: "boot code (0x40..0x1000)", expected: boot_end, found: prefix.len() };
+        return Err(Failure::core(path, &error));
+    }
     Ok(Source { order, size, prefix })
 }
 
@@ -59,7 +67,18 @@ fn padding(size: u64, from: ByteOrder, to: ByteOrder, pad: bool) -> Result<Optio
     ))
 }
 
+/// Whether `a` and `b` name the same file: the same path after resolving symlinks, or (on
+/// Unix) the same device and inode, which also catches hard links. A missing file is no match.
 fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b))
+            && (a.dev(), a.ino()) == (b.dev(), b.ino())
+        {
+            return true;
+        }
+    }
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -71,14 +90,15 @@ fn process(path: &Path, args: &ConvertArgs) -> Outcome {
         Ok(source) => source,
         Err(failure) => return Outcome::Failed(failure),
     };
-    let output = args.output.as_deref().filter(|out| !same_file(out, path));
-    if source.order == args.to && output.is_none() {
-        return Outcome::Ok;
-    }
+    let output = args.output.as_deref();
+    // Checked first: an odd-sized v64 file is no valid v64 ROM, even when converting to v64.
     let pad_to = match padding(source.size, source.order, args.to, args.pad) {
         Ok(pad_to) => pad_to,
         Err(message) => return Outcome::Failed(Failure::new(path, message)),
     };
+    if source.order == args.to && output.is_none() && pad_to.is_none() {
+        return Outcome::Ok;
+    }
     if args.dry_run {
         return Outcome::WouldConvert { from: source.order, pad_to };
     }
@@ -122,6 +142,16 @@ fn padded(pad_to: Option<u64>) -> String {
 pub(crate) fn run(args: &ConvertArgs, quiet: bool, show_bar: bool) -> Result<Exit, Stop> {
     if args.output.is_some() && args.paths.len() != 1 {
         output::error_line("n64-fix: --output needs exactly one ROM");
+        return Ok(Exit::Error);
+    }
+    if let (Some(out), [input]) = (&args.output, args.paths.as_slice())
+        && same_file(out, input)
+    {
+        // Writing the output would replace the input while it is read; in place is its own mode.
+        output::error_line(&format!(
+            "n64-fix: {}: output is the input file; omit -o to convert in place",
+            out.display()
+        ));
         return Ok(Exit::Error);
     }
     let mut paths = args.paths.clone();

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use n64_common::{Exit, Failure, open_regular, read_prefix};
-use n64_core::{BOOT_CODE_LEN, BOOT_CODE_OFFSET, ByteOrder, Header, HomebrewHeader, detect_order};
+use n64_common::{Exit, Failure, open_regular};
+use n64_core::{ByteOrder, Header, HomebrewHeader};
 
 use crate::cli::HeaderArgs;
 use crate::output::{self, Stop};
@@ -78,13 +78,10 @@ struct Plan {
 
 fn plan(args: &HeaderArgs) -> Result<Plan, Failure> {
     let path: &Path = &args.path;
-    let (file, meta) = open_regular(path)?;
-    let size = meta.len();
-    let prefix =
-        read_prefix(file, BOOT_CODE_OFFSET + BOOT_CODE_LEN, size).map_err(|e| Failure::io(path, "cannot read", &e))?;
-    let (order, _) = detect_order(&prefix).map_err(|e| Failure::core(path, &e))?;
+    let crate::convert::Source { order, size, prefix } = crate::convert::source(path)?;
     if !size.is_multiple_of(order.unit() as u64) {
-        return Err(Failure::new(path, format!("size {size:#x} is not a whole number of {order} words")));
+        let len = usize::try_from(size).unwrap_or(usize::MAX);
+        return Err(Failure::core(path, &n64_core::Error::UnalignedLength { order, unit: order.unit(), len }));
     }
     let before = Header::read(&prefix, order).map_err(|e| Failure::core(path, &e))?;
     let mut after = before;

@@ -12,6 +12,7 @@ mod convert;
 mod crc;
 mod header;
 mod journal;
+mod lock;
 mod normalize;
 mod output;
 mod read;

@@ -1,7 +1,9 @@
 //! `n64-fix normalize`: one byte order, matching extensions and (optionally) header-built names
 //! for whole collections, crash-safe and idempotent.
 //!
-//! A run has four steps:
+//! A run has five steps:
+//! 0. lock each root directory (see [`crate::lock`]; not with `--dry-run`, which writes
+//!    nothing): a root another run is working on is refused, whole;
 //! 1. finish moves a crash interrupted (see [`crate::journal`]) and remove stale temporary files;
 //! 2. inspect every file (in parallel) and hash its final content as big-endian bytes;
 //! 3. decide names in path order: the wanted name, or `NAME (1).ext`, `NAME (2).ext`… when a
@@ -14,7 +16,7 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use n64_common::{Exit, Failure, inspect_file, progress_bar, walk};
+use n64_common::{Exit, Failure, Walked, inspect_file, progress_bar, walk};
 use n64_core::{ByteOrder, CheckCode, Header, InspectOptions, RomInfo};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -23,6 +25,7 @@ use sha1::{Digest, Sha1};
 use crate::atomic::{self, TEMP_PREFIX};
 use crate::cli::NormalizeArgs;
 use crate::journal::{self, Move, Recovery};
+use crate::lock::{self, Locks};
 use crate::output::{self, Stop};
 use crate::template::{Template, safe_stem};
 use crate::{crc, stream};
@@ -44,7 +47,7 @@ struct Found {
     /// SHA-1 of the final content as big-endian bytes.
     final_sha1: [u8; 20],
     /// The wanted file name stem.
-    stem: String,
+    stem: OsString,
 }
 
 impl Found {
@@ -149,13 +152,21 @@ fn inspect_one(path: &Path, args: &NormalizeArgs, template: Option<&Template>, w
         }
     }
     let stem = match template {
-        Some(template) => template.render(info),
-        None => safe_stem(&path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())),
+        Some(template) => OsString::from(template.render(info)),
+        None => own_stem(path),
     };
     let mut found = Found {
         path: path.to_path_buf(),
         size: rom.size,
-        prefix: rom.prefix,
+        // Keep header and boot code only (what the decisions rest on): a collection of
+        // thousands of ROMs must not hold a megabyte of each. The SHA-1 of what is written is
+        // checked before the old file goes, which covers the rest.
+        prefix: {
+            let mut prefix = rom.prefix;
+            prefix.truncate(0x1000);
+            prefix.shrink_to_fit();
+            prefix
+        },
         from: info.order,
         header,
         code,
@@ -182,6 +193,23 @@ fn inspect_one(path: &Path, args: &NormalizeArgs, template: Option<&Template>, w
     }
 }
 
+/// The stem a file keeps without `--rename`: its own, made safe. A name that is not UTF-8 is
+/// kept byte for byte (a lossy version would lose its bytes; it is a valid name where it is).
+fn own_stem(path: &Path) -> OsString {
+    let stem = path.file_stem().unwrap_or_default();
+    match stem.to_str() {
+        Some(text) => OsString::from(safe_stem(text)),
+        None => stem.to_owned(),
+    }
+}
+
+/// `stem` + `suffix` + `.` + `ext`.
+fn file_name(stem: &OsString, suffix: &str, ext: &str) -> OsString {
+    let mut name = stem.clone();
+    name.push(format!("{suffix}.{ext}"));
+    name
+}
+
 /// Names in a directory, read once.
 fn names_in<'a>(dir: &Path, cache: &'a mut HashMap<PathBuf, HashSet<OsString>>) -> &'a mut HashSet<OsString> {
     cache.entry(dir.to_path_buf()).or_insert_with(|| {
@@ -201,16 +229,18 @@ fn decide(found: Vec<Found>, to: ByteOrder) -> Vec<Action> {
         let own = found.path.file_name().map(OsString::from);
         let taken = names_in(&dir, &mut names);
         let ext = to.name();
-        let wanted = OsString::from(format!("{}.{ext}", found.stem));
+        let wanted = file_name(&found.stem, "", ext);
         let mut chosen = wanted.clone();
         let mut k = 1;
         while Some(&chosen) != own.as_ref() && taken.contains(&chosen) {
-            chosen = OsString::from(format!("{} ({k}).{ext}", found.stem));
+            chosen = file_name(&found.stem, &format!(" ({k})"), ext);
             k += 1;
         }
         taken.insert(chosen.clone());
-        let after = dir.join(&chosen);
-        let suffixed = (chosen != wanted).then(|| dir.join(&wanted));
+        // Beside the file, as its path was given (`dir` is `.` for a bare name, which must not
+        // make `./NAME` look like a new name).
+        let after = found.path.with_file_name(&chosen);
+        let suffixed = (chosen != wanted).then(|| found.path.with_file_name(&wanted));
         let duplicate_of = first_of.get(&found.final_sha1).cloned();
         if duplicate_of.is_none() {
             first_of.insert(found.final_sha1, after.clone());
@@ -227,6 +257,11 @@ fn apply(action: &Action, to: ByteOrder) -> Result<(), Failure> {
     let path = &found.path;
     let transform = found.transform(to);
     let permissions = std::fs::metadata(path).map_err(|e| Failure::io(path, "cannot read metadata", &e))?.permissions();
+    if permissions.readonly() {
+        // Renaming would need no write permission on the file itself, but a read-only file is
+        // one its owner wants left as it is: the same answer as for a change in place.
+        return Err(Failure::new(path, "cannot write: file is read-only (make it writable to change it)"));
+    }
     if !action.renamed() {
         let mut file = crate::read::reopen(&found.path, found.size)?;
         return atomic::replace(path, |out| stream::run(&mut file, &transform, out, None).map(drop))
@@ -359,6 +394,36 @@ fn write_report(report: &Path, applied: &[Action], args: &NormalizeArgs) -> Resu
     written.map_err(|e| Failure::io(report, "cannot write report", &e))
 }
 
+/// Locks the roots (not with `--dry-run`) and walks those this run has to itself: the roots
+/// kept and what the walk found under them. A root another run is working on, or one below
+/// which another run is working, gets a failure and is left alone.
+fn lock_and_walk(args: &NormalizeArgs, locks: &mut Locks, failures: &mut Vec<Failure>) -> (Vec<PathBuf>, Walked) {
+    if args.dry_run {
+        return (args.paths.clone(), walk(&args.paths));
+    }
+    let mut paths = locks.roots(&args.paths, failures);
+    loop {
+        let walked = walk(&paths);
+        let busy = locks.below(&walked.files);
+        if busy.is_empty() {
+            return (paths, walked);
+        }
+        let before = paths.len();
+        paths.retain(|root| match busy.iter().find(|dir| dir.starts_with(root)) {
+            Some(dir) => {
+                failures.push(lock::busy(root, dir));
+                false
+            }
+            None => true,
+        });
+        if paths.len() == before {
+            // Not expected (every walked path is under a root), but never loop: stop here.
+            failures.extend(busy.iter().map(|dir| lock::busy(dir, dir)));
+            paths.clear();
+        }
+    }
+}
+
 /// Runs `n64-fix normalize`.
 pub(crate) fn run(args: &NormalizeArgs, quiet: bool, show_bar: bool) -> Result<Exit, Stop> {
     let template = match args.rename.as_deref().map(Template::parse).transpose() {
@@ -372,16 +437,19 @@ pub(crate) fn run(args: &NormalizeArgs, quiet: bool, show_bar: bool) -> Result<E
     let mut notes: Vec<(PathBuf, String)> = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
 
-    let walked = walk(&args.paths);
+    // Held until the run ends.
+    let mut locks = Locks::default();
+    let (paths, walked) = lock_and_walk(args, &mut locks, &mut failures);
     recover(&walked.files, args.dry_run, &mut notes, &mut failures);
     // Recovery may have removed files: walk again.
-    let walked = if args.dry_run || notes.is_empty() { walked } else { walk(&args.paths) };
+    let walked = if args.dry_run || notes.is_empty() { walked } else { walk(&paths) };
     failures.extend(walked.failures.iter().cloned());
-    let named: HashSet<&PathBuf> = args.paths.iter().collect();
+    let named: HashSet<&PathBuf> = paths.iter().collect();
     let files: Vec<&PathBuf> = walked
         .files
         .iter()
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(TEMP_PREFIX)))
+        .filter(|p| !lock::is_lock_file(p))
         .collect();
 
     let bar = progress_bar(files.len(), show_bar);

@@ -12,6 +12,8 @@ mod convert;
 mod crc;
 #[path = "cli/header.rs"]
 mod header;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/kill.rs"]
 mod kill;
 #[path = "cli/normalize.rs"]

@@ -67,8 +67,9 @@ fn output_file_leaves_the_input_alone() {
     let out = run(&["convert", "--to", "n64", "--force", "-o"], &[&out_path, &input]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(fs::read(&out_path).unwrap(), stored(&be, ByteOrder::N64));
-    // The input itself as output is just an in-place conversion.
+    // The input itself as output is refused (hostile.rs also covers links to it).
     let out = run(&["convert", "--to", "z64", "-o"], &[&input, &input]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(fs::read(&input).unwrap(), be);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("output is the input file; omit -o to convert in place"), "{}", stderr(&out));
+    assert_eq!(fs::read(&input).unwrap(), stored(&be, ByteOrder::V64));
 }

@@ -100,13 +100,18 @@ pub(crate) fn mtime(path: &Path) -> SystemTime {
     std::fs::metadata(path).unwrap().modified().unwrap()
 }
 
-/// Every file under `dir`, relative, sorted.
+/// The lock file `normalize` leaves in each root directory (empty; tested in `hostile.rs`).
+pub(crate) const LOCK_NAME: &str = ".n64-fix.lock";
+
+/// Every file under `dir`, relative, sorted; not `normalize`'s lock files ([`LOCK_NAME`]).
 pub(crate) fn tree(dir: &Path) -> Vec<PathBuf> {
     fn visit(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 visit(root, &path, out);
+            } else if path.file_name().is_some_and(|n| n == LOCK_NAME) {
+                assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "the lock file stays empty");
             } else {
                 out.push(path.strip_prefix(root).unwrap().to_path_buf());
             }
@@ -132,4 +137,125 @@ pub(crate) fn n64_binary() -> Option<PathBuf> {
 /// Runs `n64-fix` with arguments, then paths.
 pub(crate) fn run<P: AsRef<std::ffi::OsStr>>(args: &[&str], paths: &[P]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_n64-fix")).args(args).args(paths).output().unwrap()
+}
+
+/// Content and modification time of every file under `root` (recursively, not following
+/// links), without `normalize`'s lock files, which must be empty.
+pub(crate) fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    let mut map = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == LOCK_NAME) {
+                assert_eq!(meta.len(), 0, "the lock file stays empty");
+            } else if meta.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                map.insert(path, (bytes, meta.modified().unwrap()));
+            }
+        }
+    }
+    map
+}
+
+/// Runs `f` and asserts that no file under `root` changed, in content or modification time,
+/// and that none appeared or vanished (the lock file `normalize` leaves aside).
+pub(crate) fn unchanged<T>(root: &Path, f: impl FnOnce() -> T) -> T {
+    let before = snapshot(root);
+    let value = f();
+    let after = snapshot(root);
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "files appeared or vanished");
+    for (path, (bytes, mtime)) in &before {
+        let (bytes_after, mtime_after) = &after[path];
+        assert!(bytes == bytes_after, "{} changed", path.display());
+        assert_eq!(mtime, mtime_after, "{} was touched", path.display());
+    }
+    value
+}
+
+/// Runs `program` with `args`, killing it and failing the test when it runs longer than
+/// `limit` (a hang on a FIFO or a device shows as a failure, not a stuck test run).
+pub(crate) fn run_within(program: &Path, args: &[&std::ffi::OsStr], limit: Duration) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(program)
+        .args(args)
+        .env_remove("N64_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{} {args:?} still running after {limit:?}", program.display());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The `n64-fix` binary.
+pub(crate) fn n64_fix_binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_n64-fix"))
+}
+
+/// A tmpfs mounted on a directory for the length of a test, unmounted when dropped (also when
+/// the test fails).
+pub(crate) struct Tmpfs {
+    pub(crate) dir: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (e.g. "2m") on `dir`, or says why it cannot be done here.
+    pub(crate) fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0755"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if out.status.success() {
+            Ok(Tmpfs { dir: dir.to_path_buf() })
+        } else {
+            Err(format!("mount -t tmpfs failed: {}", stderr(&out).trim()))
+        }
+    }
+
+    /// Remounts it read-only.
+    pub(crate) fn remount_read_only(&self) -> Result<(), String> {
+        let out =
+            Command::new("mount").args(["-o", "remount,ro"]).arg(&self.dir).output().map_err(|e| e.to_string())?;
+        if out.status.success() { Ok(()) } else { Err(stderr(&out).trim().to_owned()) }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let unmounted = Command::new("umount").arg(&self.dir).status().is_ok_and(|s| s.success());
+        if !unmounted {
+            // Busy (a child still running): detach it so the temporary directory can go.
+            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        }
+    }
+}
+
+/// Whether permission bits stop this process (they do not for root, as in CI containers):
+/// tries to read a file with mode 000.
+#[cfg(unix)]
+pub(crate) fn permissions_enforced() -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("probe");
+    std::fs::write(&path, b"x").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::File::open(&path).is_err()
 }
