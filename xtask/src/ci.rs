@@ -76,6 +76,7 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
 
     let mut failed = Vec::new();
+    let mut tally: Option<Tally> = None;
     for &step in steps {
         eprintln!("xtask: == {} ==", step.name());
         let outcome = match step.cargo_args() {
@@ -85,8 +86,12 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
                 if let Some(dir) = &rom_dir {
                     command.env("N64_ROM_DIR", dir);
                 }
-                command
-                    .status()
+                let status = if step == Step::Test {
+                    run_counting_tests(&mut command, &mut tally)
+                } else {
+                    command.status().map_err(anyhow::Error::from)
+                };
+                status
                     .with_context(|| format!("running cargo {}", args.join(" ")))
                     .and_then(|status| if status.success() { Ok(()) } else { bail!("cargo exited with {status}") })
             }
@@ -103,12 +108,59 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
             eprintln!("xtask: step `{}` passed", step.name());
         }
     }
+    if let Some(tally) = tally {
+        // One closing line for the whole suite, after every step's own output.
+        println!("tests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
+    }
     if failed.is_empty() {
         eprintln!("xtask: all steps passed");
         return Ok(());
     }
     let names: Vec<&str> = failed.iter().map(|s| s.name()).collect();
     bail!("failed step(s): {}", names.join(", "))
+}
+
+/// Test counts summed over every `test result:` line of a `cargo test` run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Tally {
+    /// Adds the counts of a libtest summary line such as
+    /// `test result: ok. 26 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; …`.
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim_start().strip_prefix("test result: ") else { return };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(count)) = (words.next(), words.next()) else { continue };
+            let Ok(count) = count.parse::<u64>() else { continue };
+            match label {
+                "passed" => self.passed += count,
+                "failed" => self.failed += count,
+                "ignored" => self.ignored += count,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs `cargo test`, passing its output through unchanged while counting the tests.
+fn run_counting_tests(command: &mut Command, tally: &mut Option<Tally>) -> Result<std::process::ExitStatus> {
+    use std::io::{BufRead as _, Write as _};
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn()?;
+    let counts = tally.get_or_insert_with(Tally::default);
+    let stdout = child.stdout.take().context("cargo test has no stdout")?;
+    let mut out = std::io::stdout().lock();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line?;
+        counts.add_line(&line);
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(child.wait()?)
 }
 
 /// `N64_ROM_DIR` to set for the steps: the shared ROM directory next to the workspace, when it
@@ -119,4 +171,21 @@ fn rom_dir(root: &Path) -> Option<OsString> {
     }
     let dir = root.join(ROM_DIR);
     dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir).into_os_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn summary_lines_are_summed() {
+        let mut tally = Tally::default();
+        tally
+            .add_line("test result: ok. 26 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+        tally.add_line(
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.2s",
+        );
+        tally.add_line("running 3 tests");
+        assert_eq!(tally, Tally { passed: 29, failed: 2, ignored: 1 });
+    }
 }
