@@ -10,6 +10,7 @@
 //! from `/proc/thread-self/schedstat`. A tool that is missing is a skipped row with the reason,
 //! never an error.
 
+use crate::rng::SplitMix64;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
@@ -210,26 +211,6 @@ fn build_binaries(root: &Path) -> Vec<String> {
 
 // ---------------------------------------------------------------------------------------------
 // Data
-
-/// SplitMix64, for deterministic pseudo-random content.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn fill(&mut self, bytes: &mut [u8]) {
-        for chunk in bytes.chunks_mut(8) {
-            let value = self.next().to_be_bytes();
-            chunk.copy_from_slice(&value[..chunk.len()]);
-        }
-    }
-}
 
 /// Boot code (ROM 0x40..0x1000) that n64-core takes for 6102 by its CRC32. It is not Nintendo's
 /// code, so `ipl3checksum` cannot detect its kind and is told it (`--kind 6102`).

@@ -10,6 +10,7 @@
 //! Such boot code is recognised by CRC32 only; it does not pass the console's IPL2 checksum
 //! and would not boot. libdragon's open-source IPL3 (public domain) is used as is.
 
+use crate::rng::SplitMix64;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -187,26 +188,6 @@ pub fn oracle_check_code(rom_be: &[u8], cic: Cic) -> Result<u64> {
     let (crc1, crc2) = ipl3checksum::calculate_checksum(rom, cic.oracle_kind())
         .with_context(|| format!("ipl3checksum failed for CIC {}", cic.name()))?;
     Ok((u64::from(crc1) << 32) | u64::from(crc2))
-}
-
-/// SplitMix64: a tiny deterministic generator, enough for test patterns.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn fill(&mut self, bytes: &mut [u8]) {
-        for chunk in bytes.chunks_mut(8) {
-            let value = self.next().to_be_bytes();
-            chunk.copy_from_slice(&value[..chunk.len()]);
-        }
-    }
 }
 
 /// Fills a ROM body with a pseudo-random 4 KiB block repeated, the block index XORed into one

@@ -7,7 +7,7 @@ use n64_core::{CheckStatus, InspectOptions};
 use rayon::prelude::*;
 
 use crate::cli::CheckArgs;
-use crate::output::{self, Stop};
+use n64_common::output::{self, Stop};
 
 /// The verdict on one path.
 pub(crate) enum Verdict {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use n64_common::Verbosity;
 use n64_core::{ByteOrder, CicKind};
 
@@ -13,20 +13,10 @@ use n64_core::{ByteOrder, CicKind};
 #[derive(Debug, Parser)]
 #[command(name = "n64", version, about, long_about)]
 pub(crate) struct Cli {
-    /// More log output on stderr (-v info, -vv debug). N64_LOG overrides, e.g. N64_LOG=debug.
-    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "quiet")]
-    pub(crate) verbose: u8,
-    /// Less output: only problems (check), no progress bar.
-    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "verbose")]
-    pub(crate) quiet: u8,
+    #[command(flatten)]
+    pub(crate) verbosity: Verbosity,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-impl Cli {
-    pub(crate) fn verbosity(&self) -> Verbosity {
-        Verbosity { verbose: self.verbose, quiet: self.quiet }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,10 +42,10 @@ pub(crate) enum Command {
 #[derive(Debug, Args, Clone, Copy)]
 pub(crate) struct Overrides {
     /// Use this CIC instead of detecting it: 6101 6102 7101 7102 6103 7103 6105 7105 6106 7106 5101.
-    #[arg(long, value_name = "KIND", value_parser = parse_cic)]
+    #[arg(long, value_name = "KIND", value_parser = n64_common::parse_arg::<CicKind>)]
     pub(crate) cic: Option<CicKind>,
     /// Use this byte order instead of detecting it.
-    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
     pub(crate) byte_order: Option<ByteOrder>,
 }
 
@@ -111,19 +101,11 @@ pub(crate) struct HashArgs {
     #[arg(long)]
     pub(crate) as_stored: bool,
     /// Use this byte order instead of detecting it.
-    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
     pub(crate) byte_order: Option<ByteOrder>,
     /// ROM files.
     #[arg(required = true, value_name = "ROM")]
     pub(crate) paths: Vec<PathBuf>,
-}
-
-fn parse_cic(s: &str) -> Result<CicKind, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
-fn parse_order(s: &str) -> Result<ByteOrder, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
 }
 
 #[cfg(test)]

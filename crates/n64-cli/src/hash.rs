@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::cli::HashArgs;
-use crate::output::{self, Stop};
+use n64_common::output::{self, Stop};
 
 /// Streaming buffer: a multiple of 4 so every chunk converts on word boundaries.
 const BUFFER_LEN: usize = 1 << 20;

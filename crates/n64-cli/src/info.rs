@@ -7,7 +7,7 @@ use n64_core::{CheckStatus, DetectedBy, OrderSource, RomInfo};
 use rayon::prelude::*;
 
 use crate::cli::InfoArgs;
-use crate::output::{self, Stop};
+use n64_common::output::{self, Stop};
 
 pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     let options = args.overrides.options();

@@ -4,23 +4,22 @@ mod check;
 mod cli;
 mod hash;
 mod info;
-mod output;
 mod scan;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use n64_common::{Exit, init_logging};
+use n64_common::{Exit, init_logging, output};
 
 use crate::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbosity());
+    init_logging(cli.verbosity);
     let result = match &cli.command {
         Command::Info(args) => info::run(args),
-        Command::Check(args) => check::run(args, cli.quiet > 0),
-        Command::Scan(args) => scan::run(args, cli.quiet > 0 || cli.verbose > 0),
+        Command::Check(args) => check::run(args, cli.verbosity.is_quiet()),
+        Command::Scan(args) => scan::run(args, !cli.verbosity.allows_progress()),
         Command::Hash(args) => hash::run(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::cli::ScanArgs;
-use crate::output::{self, Stop};
+use n64_common::output::{self, Stop};
 
 const COLUMNS: [&str; 11] = [
     "path",

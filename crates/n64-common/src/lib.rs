@@ -7,6 +7,7 @@ mod exit;
 mod failure;
 pub mod json;
 mod logging;
+pub mod output;
 mod progress;
 mod read;
 mod walk;
@@ -17,3 +18,9 @@ pub use logging::{Verbosity, init_logging};
 pub use progress::progress_bar;
 pub use read::{RomFile, inspect_file, open_regular, read_prefix};
 pub use walk::{Walked, walk};
+
+/// Parses a command-line value with n64-core's `FromStr` (whose errors list the valid values),
+/// for clap's `value_parser`.
+pub fn parse_arg<T: std::str::FromStr<Err = n64_core::Error>>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|e: n64_core::Error| e.to_string())
+}

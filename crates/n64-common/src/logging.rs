@@ -4,16 +4,28 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-/// How chatty the binary should be, from `-v`/`-q` counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How chatty the binary should be: the global `-v`/`-q` flags both binaries share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::Args)]
 pub struct Verbosity {
-    /// Number of `-v`.
+    /// More log output on stderr (-v info, -vv debug). N64_LOG overrides, e.g. N64_LOG=debug.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, overrides_with = "quiet")]
     pub verbose: u8,
-    /// Number of `-q`.
+    /// Less output: only problems and changes, no progress bar.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, overrides_with = "verbose")]
     pub quiet: u8,
 }
 
 impl Verbosity {
+    /// Whether `-q` was given.
+    pub fn is_quiet(self) -> bool {
+        self.quiet > 0
+    }
+
+    /// Whether a progress bar may be drawn (neither `-q`, nor `-v` whose log lines it would garble).
+    pub fn allows_progress(self) -> bool {
+        self.quiet == 0 && self.verbose == 0
+    }
+
     /// The log level these flags select: `warn` by default, `info`/`debug`/`trace` with more
     /// `-v`, `error` with `-q`, nothing with `-qq`.
     pub fn level(self) -> &'static str {

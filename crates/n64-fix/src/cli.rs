@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use n64_common::Verbosity;
 use n64_core::{ByteOrder, CicKind, Controller, Destination, GameCode, SaveType};
 
@@ -17,20 +17,10 @@ use n64_core::{ByteOrder, CicKind, Controller, Destination, GameCode, SaveType};
 #[derive(Debug, Parser)]
 #[command(name = "n64-fix", version, about, long_about)]
 pub(crate) struct Cli {
-    /// More log output on stderr (-v info, -vv debug). N64_LOG overrides, e.g. N64_LOG=debug.
-    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "quiet")]
-    pub(crate) verbose: u8,
-    /// Less output: only changes and problems, no progress bar.
-    #[arg(short, long, global = true, action = ArgAction::Count, overrides_with = "verbose")]
-    pub(crate) quiet: u8,
+    #[command(flatten)]
+    pub(crate) verbosity: Verbosity,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-impl Cli {
-    pub(crate) fn verbosity(&self) -> Verbosity {
-        Verbosity { verbose: self.verbose, quiet: self.quiet }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,7 +48,7 @@ pub(crate) enum Command {
 #[allow(clippy::struct_excessive_bools)]
 pub(crate) struct CrcArgs {
     /// Use this CIC instead of detecting it: 6101 6102 7101 7102 6103 7103 6105 7105 6106 7106 5101.
-    #[arg(long, value_name = "KIND", value_parser = parse_cic)]
+    #[arg(long, value_name = "KIND", value_parser = n64_common::parse_arg::<CicKind>)]
     pub(crate) cic: Option<CicKind>,
     /// Also write a check code for boot codes that verify none (libdragon).
     #[arg(long)]
@@ -84,16 +74,16 @@ pub(crate) struct HeaderArgs {
     #[arg(long, value_name = "T")]
     pub(crate) title: Option<String>,
     /// The 4-character game code, e.g. NSME.
-    #[arg(long, value_name = "XXXX", value_parser = parse_game_code)]
+    #[arg(long, value_name = "XXXX", value_parser = n64_common::parse_arg::<GameCode>)]
     pub(crate) game_code: Option<GameCode>,
     /// The region (destination) letter or name, e.g. E, J, P, usa, japan, europe.
-    #[arg(long, value_name = "R", value_parser = parse_region)]
+    #[arg(long, value_name = "R", value_parser = n64_common::parse_arg::<Destination>)]
     pub(crate) region: Option<Destination>,
     /// The ROM version (0..255); not with the Advanced Homebrew header, which uses that byte.
     #[arg(long, value_name = "N", conflicts_with_all = ["savetype", "controller", "rtc", "no_rtc", "region_free", "no_region_free"])]
     pub(crate) rom_version: Option<u8>,
     /// Save type (Advanced Homebrew header): none eeprom4k eeprom16k sram256k sram768k flashram sram1m.
-    #[arg(long, value_name = "S", value_parser = parse_save_type)]
+    #[arg(long, value_name = "S", value_parser = n64_common::parse_arg::<SaveType>)]
     pub(crate) savetype: Option<SaveType>,
     /// Controller on a port (Advanced Homebrew header), e.g. 1=rumble. Kinds: n64 rumble cpak
     /// tpak none mouse vru gamecube keyboard gamecube-keyboard.
@@ -134,7 +124,7 @@ impl HeaderArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ConvertArgs {
     /// The byte order to write: z64 (big-endian), v64 (byte-swapped) or n64 (little-endian).
-    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
     pub(crate) to: ByteOrder,
     /// Write to this file instead of converting in place (one ROM only; not the input itself).
     #[arg(short, long, value_name = "OUT")]
@@ -156,7 +146,7 @@ pub(crate) struct ConvertArgs {
 #[derive(Debug, Args)]
 pub(crate) struct NormalizeArgs {
     /// The byte order (and extension) every ROM gets.
-    #[arg(long, value_name = "ORDER", value_parser = parse_order, default_value = "z64")]
+    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>, default_value = "z64")]
     pub(crate) to: ByteOrder,
     /// Name files from header fields: {title} {game_code} {region} {version} {cic}, e.g.
     /// "{title} ({region})". The extension is added.
@@ -176,33 +166,13 @@ pub(crate) struct NormalizeArgs {
     pub(crate) paths: Vec<PathBuf>,
 }
 
-fn parse_cic(s: &str) -> Result<CicKind, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
-fn parse_order(s: &str) -> Result<ByteOrder, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
-fn parse_game_code(s: &str) -> Result<GameCode, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
-fn parse_region(s: &str) -> Result<Destination, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
-fn parse_save_type(s: &str) -> Result<SaveType, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
-
 fn parse_controller(s: &str) -> Result<(usize, Controller), String> {
     let (port, kind) = s.split_once('=').ok_or_else(|| format!("{s:?} is not PORT=KIND, e.g. 1=rumble"))?;
     let port: usize = match port.trim().parse() {
         Ok(n @ 1..=4) => n,
         _ => return Err(format!("port {port:?} is not 1, 2, 3 or 4")),
     };
-    let kind = kind.parse().map_err(|e: n64_core::Error| e.to_string())?;
+    let kind = n64_common::parse_arg(kind)?;
     Ok((port, kind))
 }
 

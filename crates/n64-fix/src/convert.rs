@@ -8,8 +8,8 @@ use n64_core::{BOOT_CODE_LEN, BOOT_CODE_OFFSET, ByteOrder, detect_order};
 use rayon::prelude::*;
 
 use crate::cli::ConvertArgs;
-use crate::output::{self, Stop};
 use crate::{atomic, stream};
+use n64_common::output::{self, Stop};
 
 /// What happened to one file.
 enum Outcome {

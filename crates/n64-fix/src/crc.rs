@@ -9,8 +9,8 @@ use n64_core::{CheckCode, CheckStatus, InspectOptions, RomInfo, check_code::CHEC
 use rayon::prelude::*;
 
 use crate::cli::CrcArgs;
-use crate::output::{self, Stop};
 use crate::{atomic, read, stream};
+use n64_common::output::{self, Stop};
 
 /// What happened to one file.
 enum Outcome {

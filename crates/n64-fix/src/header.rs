@@ -8,8 +8,8 @@ use n64_common::{Exit, Failure, open_regular};
 use n64_core::{ByteOrder, Header, HomebrewHeader};
 
 use crate::cli::HeaderArgs;
-use crate::output::{self, Stop};
 use crate::{atomic, stream};
+use n64_common::output::{self, Stop};
 
 /// The fields shown when they change, as (name, value) pairs.
 fn fields(header: &Header) -> Vec<(String, String)> {

@@ -14,7 +14,6 @@ mod header;
 mod journal;
 mod lock;
 mod normalize;
-mod output;
 mod read;
 pub mod stream;
 mod template;
@@ -22,6 +21,7 @@ mod template;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use n64_common::output;
 use n64_common::{Exit, init_logging};
 
 use crate::cli::{Cli, Command};
@@ -35,9 +35,9 @@ pub fn command() -> clap::Command {
 /// exit code (0 all as it should be, 1 skipped or would change, 2 an error).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbosity());
-    let quiet = cli.quiet > 0;
-    let bar = cli.quiet == 0 && cli.verbose == 0;
+    init_logging(cli.verbosity);
+    let quiet = cli.verbosity.is_quiet();
+    let bar = cli.verbosity.allows_progress();
     let result = match &cli.command {
         Command::Crc(args) => crc::run(args, quiet, bar),
         Command::Header(args) => header::run(args),

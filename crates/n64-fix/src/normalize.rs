@@ -26,9 +26,9 @@ use crate::atomic::{self, TEMP_PREFIX};
 use crate::cli::NormalizeArgs;
 use crate::journal::{self, Move, Recovery};
 use crate::lock::{self, Locks};
-use crate::output::{self, Stop};
 use crate::template::{Template, safe_stem};
 use crate::{crc, stream};
+use n64_common::output::{self, Stop};
 
 /// A ROM as found, with what its content will be.
 struct Found {

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 /// Why output stopped.
 #[derive(Debug)]
-pub(crate) enum Stop {
-    /// The reader went away (`n64 scan | head`): stop quietly.
+pub enum Stop {
+    /// The reader went away (`n64 scan DIR | head`): stop quietly.
     BrokenPipe,
     /// Any other write error.
     Io(io::Error),
@@ -18,7 +18,7 @@ impl From<io::Error> for Stop {
 }
 
 /// Runs `f` with a buffered, locked stdout and flushes it.
-pub(crate) fn with_stdout<T>(f: impl FnOnce(&mut dyn Write) -> io::Result<T>) -> Result<T, Stop> {
+pub fn with_stdout<T>(f: impl FnOnce(&mut dyn Write) -> io::Result<T>) -> Result<T, Stop> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let value = f(&mut out)?;
@@ -28,6 +28,6 @@ pub(crate) fn with_stdout<T>(f: impl FnOnce(&mut dyn Write) -> io::Result<T>) ->
 
 /// Prints one line on stderr, ignoring failures (there is nowhere else to report them).
 #[allow(clippy::print_stderr)]
-pub(crate) fn error_line(line: &str) {
+pub fn error_line(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
