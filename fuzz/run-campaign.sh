@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target under AFL++ (cargo-afl, stable toolchain) for a number of executions,
-# then minimises each queue into corpus/TARGET so `cargo test` replays it.
+# then keeps each target's queue (the inputs that reached new coverage) in corpus/TARGET, so
+# `cargo test` replays it (crates/n64-core/tests/fuzz_corpus.rs).
 #
 #   cargo install cargo-afl && cargo afl config --build   # once
 #   fuzz/run-campaign.sh [EXECUTIONS_PER_TARGET] [TARGET...]
@@ -26,12 +27,13 @@ for target in "${targets[@]}"; do
     echo "== $target: $execs executions"
     N64_FUZZ_TARGET="$target" cargo afl fuzz -i "corpus/$target" -o "out/$target" -E "$execs" \
         target/release/fuzz > "out/$target.log" 2>&1
-    # Keep the interesting inputs: minimise the queue into the committed corpus.
-    if N64_FUZZ_TARGET="$target" cargo afl cmin -i "out/$target/default/queue" -o "out/$target.cmin" \
-        -- target/release/fuzz > "out/$target.cmin.log" 2>&1; then
-        rm -rf "corpus/$target"
-        mv "out/$target.cmin" "corpus/$target"
-    fi
+    # Keep the interesting inputs: AFL's queue holds one input per new coverage path.
+    rm -rf "corpus/$target"
+    mkdir -p "corpus/$target"
+    for input in "out/$target/default/queue"/id:*; do
+        id="${input##*/id:}"
+        cp "$input" "corpus/$target/id-${id%%,*}"
+    done
 done
 
 printf '%-12s %14s %12s %10s %8s\n' target execs_done execs_per_sec run_time crashes

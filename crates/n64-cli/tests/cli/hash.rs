@@ -57,3 +57,20 @@ fn unaligned_and_non_rom_inputs_are_errors() {
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
     assert!(run.stdout.contains("6103.z64"), "the good file is still hashed");
 }
+
+#[test]
+fn human_output_names_the_order_and_each_digest() {
+    let data = testdata();
+    let path = data.join("6105.v64");
+    let run = unchanged(&data, || n64(["hash".as_ref(), "--as-stored".as_ref(), path.as_os_str()]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("{}  (v64, hashed as z64)", path.display()));
+    assert!(
+        lines[1].starts_with("  crc32  ") && lines[2].starts_with("  md5    ") && lines[3].starts_with("  sha1   ")
+    );
+    assert_eq!(lines[4], "  as stored:");
+    assert_eq!(lines.len(), 8, "{}", run.stdout);
+    // The stored bytes of a v64 file hash differently from its big-endian form.
+    assert_ne!(lines[3], lines[7]);
+}
