@@ -66,5 +66,19 @@ fn conversion_kernel(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check_code_kernel, conversion_kernel);
+criterion_group!(benches, check_code_kernel, conversion_kernel, ipl2_kernel);
 criterion_main!(benches);
+
+fn ipl2_kernel(c: &mut Criterion) {
+    let boot = pseudo_random(n64_core::BOOT_CODE_LEN, 0x1B12);
+    let mut words = [0u32; n64_core::BOOT_CODE_LEN / 4];
+    for (w, b) in words.iter_mut().zip(boot.chunks_exact(4)) {
+        *w = u32::from_be_bytes(b.try_into().unwrap());
+    }
+    let mut group = c.benchmark_group("ipl2");
+    group.throughput(Throughput::Bytes(n64_core::BOOT_CODE_LEN as u64));
+    group.bench_function("checksum_one_seed", |b| b.iter(|| n64_core::ipl2::checksum(black_box(&words), 0x3F)));
+    let boot: [u8; n64_core::BOOT_CODE_LEN] = boot.try_into().unwrap();
+    group.bench_function("identify_unknown_boot_code", |b| b.iter(|| n64_core::BootCode::identify(black_box(&boot))));
+    group.finish();
+}

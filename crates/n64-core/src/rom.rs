@@ -166,25 +166,34 @@ fn boot_code_be(rom: &[u8], order: ByteOrder) -> Option<[u8; BOOT_CODE_LEN]> {
 /// # Ok::<(), n64_core::Error>(())
 /// ```
 pub fn detect_order(rom: &[u8]) -> Result<(ByteOrder, OrderSource)> {
+    detect(rom).map(|(order, source, _)| (order, source))
+}
+
+/// [`detect_order`], also returning the boot code identified in the chosen order when that
+/// took an identification, so that [`inspect`] does not run the IPL2 checksums twice.
+fn detect(rom: &[u8]) -> Result<(ByteOrder, OrderSource, Option<BootCode>)> {
     let first: [u8; 4] = rom
         .get(..4)
         .ok_or(Error::TooShort { what: "first word", expected: 4, found: rom.len() })?
         .try_into()
         .expect("4 bytes");
     let magic = ByteOrder::from_magic(first);
-    let recognised =
-        |order: ByteOrder| boot_code_be(rom, order).is_some_and(|b| BootCode::identify(&b).is_recognised());
+    let identify = |order: ByteOrder| boot_code_be(rom, order).map(|b| BootCode::identify(&b));
 
-    if let Some(order) = magic
-        && (rom.len() < BOOT_CODE_OFFSET + BOOT_CODE_LEN || recognised(order))
-    {
-        return Ok((order, OrderSource::Magic));
+    let mut magic_boot_code = None;
+    if let Some(order) = magic {
+        magic_boot_code = identify(order);
+        if magic_boot_code.is_none_or(|b| b.is_recognised()) {
+            return Ok((order, OrderSource::Magic, magic_boot_code));
+        }
     }
-    if let Some(order) = ByteOrder::ALL.into_iter().filter(|&o| Some(o) != magic).find(|&o| recognised(o)) {
-        return Ok((order, OrderSource::BootCode { magic }));
+    for order in ByteOrder::ALL.into_iter().filter(|&o| Some(o) != magic) {
+        if let Some(boot_code) = identify(order).filter(BootCode::is_recognised) {
+            return Ok((order, OrderSource::BootCode { magic }, Some(boot_code)));
+        }
     }
     match magic {
-        Some(order) => Ok((order, OrderSource::Magic)),
+        Some(order) => Ok((order, OrderSource::Magic, magic_boot_code)),
         None => Err(Error::UnknownByteOrder { found: u32::from_be_bytes(first) }),
     }
 }
@@ -217,9 +226,9 @@ pub fn required_len(kind: CicKind, header: &Header) -> usize {
 /// # Ok::<(), n64_core::Error>(())
 /// ```
 pub fn inspect(rom: &[u8], size: u64, options: InspectOptions) -> Result<RomInfo> {
-    let (order, order_source) = match options.order {
-        Some(order) => (order, OrderSource::Given),
-        None => detect_order(rom)?,
+    let (order, order_source, detected_boot_code) = match options.order {
+        Some(order) => (order, OrderSource::Given, None),
+        None => detect(rom)?,
     };
     let size_usize = usize::try_from(size).unwrap_or(usize::MAX);
     if size_usize % order.unit() != 0 {
@@ -231,7 +240,11 @@ pub fn inspect(rom: &[u8], size: u64, options: InspectOptions) -> Result<RomInfo
         expected: BOOT_CODE_OFFSET + BOOT_CODE_LEN,
         found: rom.len(),
     })?;
-    let boot_code = if options.cic.is_some() { BootCode::name_only(&boot) } else { BootCode::identify(&boot) };
+    let boot_code = match (options.cic, detected_boot_code) {
+        (Some(_), _) => BootCode::name_only(&boot),
+        (None, Some(known)) => known,
+        (None, None) => BootCode::identify(&boot),
+    };
     let (cic, cic_source) = match options.cic {
         Some(kind) => (Some(kind), Some(DetectedBy::Given)),
         None => (boot_code.cic, boot_code.detected_by),
