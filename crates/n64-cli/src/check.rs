@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use n64_common::{Exit, Failure, RomFile, inspect_file, progress_bar, walk};
+use n64_common::{Exit, Failure, inspect_file_reusing, progress_bar, walk};
 use n64_core::{CheckStatus, InspectOptions};
 use rayon::prelude::*;
 
@@ -10,7 +10,7 @@ use crate::cli::CheckArgs;
 use n64_common::output::{self, Stop};
 
 /// The verdict on one path.
-pub(crate) enum Verdict {
+enum Verdict {
     Ok,
     Bad(String),
     Skipped(String),
@@ -19,25 +19,20 @@ pub(crate) enum Verdict {
 
 /// Inspects a file for `check`. Files met while walking a directory that are not N64 ROMs at
 /// all are skipped rather than errors; named files must be ROMs.
-pub(crate) fn classify(path: &std::path::Path, options: InspectOptions, walked: bool) -> (Verdict, Option<RomFile>) {
-    match inspect_file(path, options) {
-        Ok(rom) => {
-            let verdict = match &rom.info.check {
-                CheckStatus::Valid(_) => Verdict::Ok,
-                CheckStatus::Invalid(c) => {
-                    Verdict::Bad(format!("stored {} computed {}", rom.info.header.check_code(), c.code))
-                }
-                CheckStatus::NotRequired(_) => Verdict::Skipped(format!(
-                    "check code not required ({})",
-                    rom.info.family().map_or_else(|| "boot code".to_owned(), |f| f.to_string())
-                )),
-                CheckStatus::UnknownCic => Verdict::Skipped("unknown boot code (pass --cic KIND)".to_owned()),
-                CheckStatus::NotApplicable => Verdict::Skipped("64DD: check code kept inside the boot code".to_owned()),
-            };
-            (verdict, Some(rom))
-        }
-        Err(failure) if walked && failure.not_a_rom => (Verdict::Skipped("not an N64 ROM".to_owned()), None),
-        Err(failure) => (Verdict::Failed(failure), None),
+fn classify(path: &std::path::Path, options: InspectOptions, walked: bool, buffer: &mut Vec<u8>) -> Verdict {
+    match inspect_file_reusing(path, options, buffer) {
+        Ok((_, info)) => match &info.check {
+            CheckStatus::Valid(_) => Verdict::Ok,
+            CheckStatus::Invalid(c) => Verdict::Bad(format!("stored {} computed {}", info.header.check_code(), c.code)),
+            CheckStatus::NotRequired(_) => Verdict::Skipped(format!(
+                "check code not required ({})",
+                info.family().map_or_else(|| "boot code".to_owned(), |f| f.to_string())
+            )),
+            CheckStatus::UnknownCic => Verdict::Skipped("unknown boot code (pass --cic KIND)".to_owned()),
+            CheckStatus::NotApplicable => Verdict::Skipped("64DD: check code kept inside the boot code".to_owned()),
+        },
+        Err(failure) if walked && failure.not_a_rom => Verdict::Skipped("not an N64 ROM".to_owned()),
+        Err(failure) => Verdict::Failed(failure),
     }
 }
 
@@ -49,8 +44,8 @@ pub(crate) fn run(args: &CheckArgs, quiet: bool) -> Result<Exit, Stop> {
     let verdicts: Vec<(PathBuf, Verdict)> = walked
         .files
         .par_iter()
-        .map(|path| {
-            let (verdict, _) = classify(path, options, !named.contains(path));
+        .map_init(Vec::new, |buffer, path| {
+            let verdict = classify(path, options, !named.contains(path), buffer);
             bar.inc(1);
             (path.clone(), verdict)
         })

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use n64_common::{Exit, Failure, RomFile, inspect_file, json, progress_bar, walk};
+use n64_common::{Exit, Failure, RomFile, inspect_file_reusing, json, progress_bar, walk};
 use n64_core::{ByteOrder, InspectOptions};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -83,20 +83,19 @@ fn table(rows: &[[String; 11]]) -> String {
 pub(crate) fn run(args: &ScanArgs, quiet: bool) -> Result<Exit, Stop> {
     let walked = walk(&args.paths);
     let bar = progress_bar(walked.files.len(), !quiet && !args.json && !args.csv);
-    let results: Vec<(PathBuf, Result<RomFile, Failure>)> = walked
-        .files
-        .par_iter()
-        .map(|path| {
-            // Only the decoded facts are kept: a collection of thousands of ROMs must not hold
-            // a megabyte of each in memory until the listing is printed.
-            let result = inspect_file(path, InspectOptions::default()).map(|mut rom| {
-                rom.prefix = Vec::new();
-                rom
-            });
-            bar.inc(1);
-            (path.clone(), result)
-        })
-        .collect();
+    let results: Vec<(PathBuf, Result<RomFile, Failure>)> =
+        walked
+            .files
+            .par_iter()
+            .map_init(Vec::new, |buffer, path| {
+                // Only the decoded facts are kept, and one read buffer serves every file of a
+                // thread: a collection of thousands of ROMs must not hold a megabyte of each.
+                let result = inspect_file_reusing(path, InspectOptions::default(), buffer)
+                    .map(|(size, info)| RomFile { path: path.clone(), size, prefix: Vec::new(), info });
+                bar.inc(1);
+                (path.clone(), result)
+            })
+            .collect();
     bar.finish_and_clear();
 
     let mut roms = Vec::new();

@@ -16,7 +16,7 @@ pub use exit::Exit;
 pub use failure::Failure;
 pub use logging::{Verbosity, init_logging};
 pub use progress::progress_bar;
-pub use read::{RomFile, inspect_file, open_regular, read_prefix};
+pub use read::{RomFile, inspect_file, inspect_file_reusing, open_regular, read_prefix};
 pub use walk::{Walked, walk};
 
 /// Parses a command-line value with n64-core's `FromStr` (whose errors list the valid values),

@@ -78,54 +78,81 @@ pub fn read_prefix(reader: impl Read, limit: usize, size_hint: u64) -> io::Resul
 /// Reads at most 0x101000 bytes (0x3FF000 for a 5101 ROM whose boot code checks 4 MiB),
 /// whatever the file size.
 pub fn inspect_file(path: &Path, options: InspectOptions) -> Result<RomFile, Failure> {
+    let mut prefix = Vec::new();
+    let (size, info) = inspect_file_reusing(path, options, &mut prefix)?;
+    Ok(RomFile { path: path.to_path_buf(), size, prefix, info })
+}
+
+/// [`inspect_file`] reading into a caller's buffer, which is reused from file to file (a batch
+/// then neither allocates nor faults in a fresh megabyte per ROM). On success `buffer` holds
+/// the prefix that was read; returns the file size and what n64-core made of it.
+pub fn inspect_file_reusing(
+    path: &Path,
+    options: InspectOptions,
+    buffer: &mut Vec<u8>,
+) -> Result<(u64, RomInfo), Failure> {
     let (mut file, meta) = open_regular(path)?;
-    inspect_open(path, &mut file, meta.len(), options)
+    inspect_open(path, &mut file, meta.len(), options, buffer).map(|info| (meta.len(), info))
 }
 
 /// The reading half of [`inspect_file`]: reads the needed prefix of an open file whose size,
 /// taken from its metadata when it was opened, is `size`, and inspects it. A file that turns out
 /// shorter than `size` (it shrank in between) is an error.
-fn inspect_open(path: &Path, file: &mut File, size: u64, options: InspectOptions) -> Result<RomFile, Failure> {
+fn inspect_open(
+    path: &Path,
+    file: &mut File,
+    size: u64,
+    options: InspectOptions,
+    buffer: &mut Vec<u8>,
+) -> Result<RomInfo, Failure> {
     if size == 0 {
         return Err(Failure::not_a_rom(path, "empty file"));
     }
-    let mut prefix = read_with_check(file, path, check_code::CHECK_PREFIX_LEN, size, 0, Vec::new())?;
-    let mut info = inspect(&prefix, size, options).map_err(|e| Failure::core(path, &e))?;
+    let mut len = read_into(file, path, buffer, 0, check_code::CHECK_PREFIX_LEN, size)?;
+    let mut info = inspect(&buffer[..len], size, options).map_err(|e| Failure::core(path, &e))?;
     if let Some(kind) = info.cic {
         let needed = required_len(kind, &info.header);
-        if needed > prefix.len() && size > prefix.len() as u64 {
-            let have = prefix.len();
-            prefix = read_with_check(file, path, needed - have, size, have, prefix)?;
-            info = inspect(&prefix, size, options).map_err(|e| Failure::core(path, &e))?;
+        if needed > len && size > len as u64 {
+            len = read_into(file, path, buffer, len, needed - len, size)?;
+            info = inspect(&buffer[..len], size, options).map_err(|e| Failure::core(path, &e))?;
         }
     }
-    Ok(RomFile { path: path.to_path_buf(), size, prefix, info })
+    buffer.truncate(len);
+    Ok(info)
 }
 
-/// Appends up to `more` bytes to `buf` (which holds the first `have` bytes), failing when the
-/// file turns out shorter than its size said (it shrank while being read).
-fn read_with_check(
+/// Reads the next `min(more, size - have)` bytes of the file into `buffer[have..]` (growing it
+/// when needed) and returns the new length, failing when the file turns out shorter than its
+/// size said (it shrank while being read).
+fn read_into(
     file: &mut File,
     path: &Path,
+    buffer: &mut Vec<u8>,
+    have: usize,
     more: usize,
     size: u64,
-    have: usize,
-    buf: Vec<u8>,
-) -> Result<Vec<u8>, Failure> {
-    let mut buf = buf;
+) -> Result<usize, Failure> {
     let expected = usize::try_from(size.saturating_sub(have as u64)).unwrap_or(usize::MAX).min(more);
-    buf.reserve(expected);
-    let got = file
-        .take(more as u64)
-        .read_to_end(&mut buf)
-        .map_err(|e| Failure::new(path, format!("cannot read: {}", describe_io(&e))))?;
+    let end = have + expected;
+    if buffer.len() < end {
+        buffer.resize(end, 0);
+    }
+    let mut got = 0;
+    while got < expected {
+        match file.read(&mut buffer[have + got..end]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Failure::new(path, format!("cannot read: {}", describe_io(&e)))),
+        }
+    }
     if got < expected {
         return Err(Failure::new(
             path,
-            format!("file changed while being read: expected {:#x} bytes, got {:#x}", have + expected, have + got),
+            format!("file changed while being read: expected {end:#x} bytes, got {:#x}", have + got),
         ));
     }
-    Ok(buf)
+    Ok(end)
 }
 
 #[cfg(test)]
@@ -164,12 +191,13 @@ mod tests {
         let (mut file, meta) = open_regular(&path).unwrap();
         assert_eq!(meta.len(), 0x20_0000);
         // Unchanged, the same steps inspect it.
-        let whole = inspect_open(&path, &mut file, meta.len(), InspectOptions::default()).unwrap();
-        assert_eq!(whole.prefix.len(), check_code::CHECK_PREFIX_LEN);
+        let mut buffer = Vec::new();
+        inspect_open(&path, &mut file, meta.len(), InspectOptions::default(), &mut buffer).unwrap();
+        assert_eq!(buffer.len(), check_code::CHECK_PREFIX_LEN);
         let (mut file, meta) = open_regular(&path).unwrap();
         // Shrink to below what inspection reads, through a second handle.
         std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(0x8000).unwrap();
-        let err = inspect_open(&path, &mut file, meta.len(), InspectOptions::default()).unwrap_err();
+        let err = inspect_open(&path, &mut file, meta.len(), InspectOptions::default(), &mut buffer).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("{}: file changed while being read: expected 0x101000 bytes, got 0x8000", path.display())
