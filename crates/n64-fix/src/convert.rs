@@ -199,7 +199,7 @@ pub(crate) fn run(args: &ConvertArgs, quiet: bool, show_bar: bool) -> Result<Exi
             }
         }
         let verb = if args.dry_run { "would convert" } else { "converted" };
-        writeln!(out, "{} roms: {converted} {verb}, {ok} ok, {errors} errors", converted + ok + errors)?;
+        writeln!(out, "{} ROM(s): {converted} {verb}, {ok} ok, {errors} errors", converted + ok + errors)?;
         Ok(())
     })?;
     Ok(exit)

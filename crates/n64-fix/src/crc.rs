@@ -190,7 +190,7 @@ pub(crate) fn run(args: &CrcArgs, quiet: bool, show_bar: bool) -> Result<Exit, S
         let verb = if args.dry_run { "would fix" } else { "fixed" };
         writeln!(
             out,
-            "{} roms: {fixed} {verb}, {ok} ok, {skipped} skipped, {errors} errors; {not_roms} other files left alone",
+            "{} ROM(s): {fixed} {verb}, {ok} ok, {skipped} skipped, {errors} errors; {not_roms} other files left alone",
             fixed + ok + skipped + errors
         )?;
         Ok(())

@@ -526,7 +526,7 @@ pub(crate) fn run(args: &NormalizeArgs, quiet: bool, show_bar: bool) -> Result<E
         let verb = if args.dry_run { "would change" } else { "changed" };
         writeln!(
             out,
-            "{} roms: {changed} {verb}, {ok} ok, {duplicates} duplicates, {} errors; {others} other files left alone",
+            "{} ROM(s): {changed} {verb}, {ok} ok, {duplicates} duplicates, {} errors; {others} other files left alone",
             changed + ok + failures.len(),
             failures.len()
         )?;

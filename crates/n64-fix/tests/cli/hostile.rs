@@ -114,7 +114,7 @@ fn a_directory_is_walked_by_crc_and_normalize_and_refused_by_the_others() {
         for command in [&["crc"][..], &["crc", "--dry-run"], &["normalize", "--dry-run"]] {
             let out = fix_on(command, &folder);
             assert_eq!(code(&out), 0, "{command:?}: {}", stderr(&out));
-            assert!(stdout(&out).starts_with("0 roms:"), "{command:?}: {}", stdout(&out));
+            assert!(stdout(&out).starts_with("0 ROM(s):"), "{command:?}: {}", stdout(&out));
         }
     });
     // A real normalize run leaves its (empty) lock file and nothing else.
