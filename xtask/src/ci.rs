@@ -108,12 +108,14 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
             eprintln!("xtask: step `{}` passed", step.name());
         }
     }
+    if failed.is_empty() {
+        eprintln!("xtask: all steps passed");
+    }
     if let Some(tally) = tally {
         // One closing line for the whole suite, after every step's own output.
         println!("tests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     }
     if failed.is_empty() {
-        eprintln!("xtask: all steps passed");
         return Ok(());
     }
     let names: Vec<&str> = failed.iter().map(|s| s.name()).collect();
