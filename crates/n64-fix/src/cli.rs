@@ -42,6 +42,13 @@ pub(crate) enum Command {
     /// Each directory worked on gets an empty lock file, .n64-fix.lock: a second run on the
     /// same tree is refused while one is under way (--dry-run takes no lock).
     Normalize(NormalizeArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,11 @@ pub fn main() -> ExitCode {
         Command::Header(args) => header::run(args),
         Command::Convert(args) => convert::run(args, quiet, bar),
         Command::Normalize(args) => normalize::run(args, quiet, bar),
+        Command::Completions { shell } => output::with_stdout(|out| {
+            clap_complete::generate(*shell, &mut Cli::command(), "n64-fix", out);
+            Ok(Exit::Ok)
+        }),
+        Command::Man => output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out).map(|()| Exit::Ok)),
     };
     match result {
         Ok(exit) => exit.into(),

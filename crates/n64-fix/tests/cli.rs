@@ -25,3 +25,13 @@ mod real_roms;
 fn clap_definitions_are_consistent() {
     n64_fix::command().debug_assert();
 }
+
+#[test]
+fn completions_and_man_page() {
+    let out = support::run::<&str>(&["completions", "bash"], &[]);
+    assert_eq!(support::code(&out), 0);
+    assert!(support::stdout(&out).contains("_n64__fix()"));
+    let out = support::run::<&str>(&["man"], &[]);
+    assert_eq!(support::code(&out), 0);
+    assert!(support::stdout(&out).contains(".TH n64-fix"));
+}
