@@ -32,7 +32,7 @@ pub(crate) enum Command {
     /// Print a shell completion script.
     Completions {
         /// The shell.
-        shell: clap_complete::Shell,
+        shell: n64_common::output::Shell,
     },
     /// Print the man page (roff).
     Man,

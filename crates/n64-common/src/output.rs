@@ -31,3 +31,33 @@ pub fn with_stdout<T>(f: impl FnOnce(&mut dyn Write) -> io::Result<T>) -> Result
 pub fn error_line(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
+
+/// Turns a command's outcome into the process exit code: a closed pipe is a quiet success,
+/// any other output error is reported once (prefixed with `program`) and is an error.
+pub fn exit_code(program: &str, result: Result<crate::Exit, Stop>) -> std::process::ExitCode {
+    match result {
+        Ok(exit) => exit.into(),
+        Err(Stop::BrokenPipe) => crate::Exit::Ok.into(),
+        Err(Stop::Io(e)) => {
+            error_line(&format!("{program}: cannot write output: {e}"));
+            crate::Exit::Error.into()
+        }
+    }
+}
+
+/// The shells completion scripts can be printed for.
+pub use clap_complete::Shell;
+
+/// Prints a shell completion script for `command` (the binary's clap definition).
+pub fn completions(mut command: clap::Command, shell: Shell) -> Result<crate::Exit, Stop> {
+    let name = command.get_name().to_owned();
+    with_stdout(|out| {
+        clap_complete::generate(shell, &mut command, name, out);
+        Ok(crate::Exit::Ok)
+    })
+}
+
+/// Prints the man page (roff) of `command`.
+pub fn man_page(command: clap::Command) -> Result<crate::Exit, Stop> {
+    with_stdout(|out| clap_mangen::Man::new(command).render(out).map(|()| crate::Exit::Ok))
+}

@@ -21,8 +21,8 @@ mod template;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use n64_common::init_logging;
 use n64_common::output;
-use n64_common::{Exit, init_logging};
 
 use crate::cli::{Cli, Command};
 
@@ -43,18 +43,8 @@ pub fn main() -> ExitCode {
         Command::Header(args) => header::run(args),
         Command::Convert(args) => convert::run(args, quiet, bar),
         Command::Normalize(args) => normalize::run(args, quiet, bar),
-        Command::Completions { shell } => output::with_stdout(|out| {
-            clap_complete::generate(*shell, &mut Cli::command(), "n64-fix", out);
-            Ok(Exit::Ok)
-        }),
-        Command::Man => output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out).map(|()| Exit::Ok)),
+        Command::Completions { shell } => output::completions(Cli::command(), *shell),
+        Command::Man => output::man_page(Cli::command()),
     };
-    match result {
-        Ok(exit) => exit.into(),
-        Err(output::Stop::BrokenPipe) => Exit::Ok.into(),
-        Err(output::Stop::Io(e)) => {
-            output::error_line(&format!("n64-fix: cannot write output: {e}"));
-            Exit::Error.into()
-        }
-    }
+    output::exit_code("n64-fix", result)
 }
