@@ -1,0 +1,150 @@
+//! `cargo xtask bench`: whole-command timings of the release binaries beside baselines, run on
+//! generated data, in one run so that the figures compare as ratios (see `docs/PERFORMANCE.md`).
+//!
+//! Every measured command is a whole process started with [`std::process::Command`] and timed
+//! with [`std::time::Instant`], stdout to `/dev/null`. The commands compared with each other are
+//! run round-robin (one run of each, K times) after one untimed warm-up run each, so that noise
+//! from other work on the machine spreads over all of them. CPU time (user + sys) and peak memory
+//! (max RSS) come from GNU time (`/usr/bin/time`, 10 ms resolution), in a separate pass so that
+//! its own fork and exec do not count in the wall times; the in-process baseline's CPU time comes
+//! from `/proc/thread-self/schedstat`. A tool that is missing is a skipped row with the reason,
+//! never an error; but a performance target that is missed, or that cannot be judged because a
+//! tool or baseline is missing, makes the command fail after the table is printed.
+//!
+//! The modules: `data` generates the ROMs, `venv` provides `ipl3checksum`, `measure` runs and
+//! times the commands, `report` prints the table and judges the targets.
+
+mod data;
+mod measure;
+mod report;
+mod venv;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+
+/// The size of the single large ROM used for conversion and peak memory.
+const BIG_MIB: usize = 64;
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// How many ROMs to generate for the directory-wide rows.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub roms: usize,
+    /// The size of each of those ROMs, in MiB.
+    #[arg(long, default_value_t = 8, value_name = "M")]
+    pub size_mib: usize,
+    /// Timed runs per command (after one untimed warm-up run); min and median are reported.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub runs: usize,
+    /// Where to generate the data (default: target/bench-data).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Keep the generated data afterwards (a later run reuses it).
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// What was measured for one job.
+#[derive(Debug, Clone, Default)]
+struct Stats {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+    max_rss_kib: Option<u64>,
+}
+
+/// The outcome of all measurements: per job key, its label and stats or why it was skipped.
+#[derive(Debug, Default)]
+struct Results {
+    labels: BTreeMap<&'static str, String>,
+    stats: BTreeMap<&'static str, Result<Stats, String>>,
+}
+
+impl Results {
+    /// The stats of a job that ran, if it did.
+    fn get(&self, key: &str) -> Option<&Stats> {
+        self.stats.get(key).and_then(|s| s.as_ref().ok())
+    }
+}
+
+/// Paths of the generated data and tools.
+#[derive(Debug)]
+struct Layout {
+    dir: PathBuf,
+    roms_dir: PathBuf,
+    roms: Vec<PathBuf>,
+    big: PathBuf,
+    out: PathBuf,
+    stamp: PathBuf,
+    driver: PathBuf,
+    release: PathBuf,
+    venv: PathBuf,
+}
+
+/// Runs the benchmark and prints the table; an error when a performance target is missed or
+/// cannot be judged (after the table).
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    ensure!(options.roms > 0, "--roms must be at least 1");
+    ensure!(options.runs > 0, "--runs must be at least 1");
+    ensure!(options.size_mib > 1, "--size-mib must be at least 2 (the check code covers 0x101000 bytes)");
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
+    let dir = options.dir.clone().unwrap_or_else(|| target_dir.join("bench-data"));
+    let roms_dir = dir.join("roms");
+    let layout = Layout {
+        roms: (0..options.roms).map(|i| roms_dir.join(format!("rom-{i:04}.z64"))).collect(),
+        roms_dir,
+        big: dir.join(format!("big-{BIG_MIB}mib.z64")),
+        out: dir.join("out.n64"),
+        stamp: dir.join("STAMP"),
+        driver: dir.join("ipl3checksum_check_loop.py"),
+        release: target_dir.join("release"),
+        venv: target_dir.join("bench-venv"),
+        dir,
+    };
+
+    let built = build_binaries(root);
+    data::prepare_data(&layout, options).with_context(|| format!("preparing the data in {}", layout.dir.display()))?;
+    let python = venv::prepare_venv(&layout);
+    if let Ok(python) = &python {
+        fs::write(&layout.driver, venv::DRIVER).with_context(|| format!("writing {}", layout.driver.display()))?;
+        eprintln!("bench: ipl3checksum ready in {}", python.display());
+    }
+    data::warm_page_cache(&layout)?;
+
+    let results = measure::measure_all(&layout, options, python.as_ref().map(PathBuf::as_path));
+    let lines = report::table_lines(&results);
+    report::print_report(&layout, options, &built, python.as_ref().err(), &lines);
+
+    if !options.keep {
+        data::remove_data(&layout)?;
+    }
+    report::judge(&lines)
+}
+
+/// `cargo build --release` of the binaries; returns a note per binary that did not build.
+fn build_binaries(root: &Path) -> Vec<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let build = |packages: &[&str]| {
+        let mut command = Command::new(&cargo);
+        command.current_dir(root).args(["build", "--release"]);
+        for package in packages {
+            command.args(["-p", package]);
+        }
+        eprintln!("bench: cargo build --release -p {}", packages.join(" -p "));
+        command.status().is_ok_and(|s| s.success())
+    };
+    if build(&["n64-cli", "n64-fix"]) {
+        return Vec::new();
+    }
+    if build(&["n64-cli"]) {
+        vec!["n64-fix did not build; its rows use a previous build if there is one".to_owned()]
+    } else {
+        vec!["the release build failed; the rows use previous builds if there are any".to_owned()]
+    }
+}
