@@ -3,15 +3,16 @@
 //! ordinary test (`crates/n64-core/tests/fuzz_corpus.rs` includes this file).
 
 use n64_core::{
-    BOOT_CODE_LEN, BootCode, ByteOrder, CicKind, Controller, GameCode, Header, HomebrewHeader, InspectOptions,
-    SaveType, Title, check_code, convert, detect_order, inspect, write_check_code,
+    BOOT_CODE_LEN, BootCode, ByteOrder, CheckCodeAction, CheckCodeFix, CicKind, Controller, FinalizeOptions, GameCode,
+    Header, HomebrewHeader, InspectOptions, Padding, SaveType, Title, check_code, convert, detect_order, finalize,
+    inspect, write_check_code,
 };
 
 /// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as the fuzz binary and the corpus replay select them.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("byte_order", byte_order),
     ("header", header),
     ("title", title),
@@ -19,6 +20,7 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("check_code", check_code_target),
     ("homebrew", homebrew),
     ("inspect", inspect_target),
+    ("finalize", finalize_target),
 ];
 
 /// Detection never panics; conversion between any two orders round-trips or refuses untouched.
@@ -191,12 +193,57 @@ pub fn homebrew(data: &[u8]) {
 pub fn inspect_target(data: &[u8]) {
     let Ok(info) = inspect(data, data.len() as u64, InspectOptions::default()) else { return };
     let _ = info.entry_point();
-    if let Ok(Some(code)) = info.fix_plan(true) {
+    assert_eq!(info.cic_contradiction(), None, "nothing given, nothing contradicted");
+    let mut options = FinalizeOptions::default();
+    options.order = Some(info.order);
+    let mut fix = CheckCodeFix::default();
+    fix.when_not_verified = true;
+    options.check_code = Some(fix);
+    let Ok(plan) = finalize(data, data.len() as u64, &options) else { return };
+    if let CheckCodeAction::Written { new, .. } = plan.check_code {
         let mut fixed = data.to_vec();
-        write_check_code(&mut fixed, info.order, code).expect("has a header");
-        let options = InspectOptions { order: Some(info.order), cic: info.cic };
-        let after = inspect(&fixed, fixed.len() as u64, options).expect("still a ROM");
-        assert_eq!(after.header.check_code(), code);
-        assert!(after.fix_plan(true).expect("plannable").is_none(), "fixing twice changes nothing");
+        write_check_code(&mut fixed, info.order, new).expect("has a header");
+        let given = InspectOptions::default().with_order(Some(info.order)).with_cic(info.cic);
+        let after = inspect(&fixed, fixed.len() as u64, given).expect("still a ROM");
+        assert_eq!(after.header.check_code(), new);
+        let again = finalize(&fixed, fixed.len() as u64, &options).expect("plannable");
+        assert!(!again.changes(), "fixing twice changes nothing");
     }
+}
+
+/// Finalizing never panics; an applied plan has the planned size and header, and its check
+/// code, when one was computed, is what inspecting the result computes.
+pub fn finalize_target(data: &[u8]) {
+    let Some((&selector, image)) = data.split_first() else { return };
+    let mut options = FinalizeOptions::default();
+    options.padding = match selector & 3 {
+        0 => Padding::None,
+        1 => Padding::CheckedRange,
+        2 => Padding::To(image.len() as u64 + 4),
+        _ => Padding::To(image.len() as u64 / 2),
+    };
+    if selector & 4 != 0 {
+        options.edit.title = Some(String::from_utf8_lossy(image.get(0x1000..0x1018).unwrap_or(b"T")).into_owned());
+    }
+    if selector & 8 != 0 {
+        let mut fix = CheckCodeFix::default();
+        fix.cic = (selector & 16 != 0).then(|| CicKind::ALL[usize::from(selector >> 5) % CicKind::ALL.len()]);
+        fix.when_not_verified = true;
+        fix.allow_contradiction = selector & 32 != 0;
+        options.check_code = Some(fix);
+    }
+    let Ok(plan) = finalize(image, image.len() as u64, &options) else { return };
+    let mut finished = image.to_vec();
+    plan.apply(&mut finished).expect("the image planned for");
+    assert_eq!(finished.len() as u64, plan.size);
+    let order = plan.before.order;
+    assert_eq!(Header::read(&finished, order).expect("has a header"), plan.header);
+    let cic = match plan.check_code {
+        CheckCodeAction::Written { cic, .. } | CheckCodeAction::AlreadyValid { cic } => cic,
+        _ => return,
+    };
+    let given = InspectOptions::default().with_order(Some(order)).with_cic(Some(cic));
+    let after = inspect(&finished, finished.len() as u64, given).expect("still a ROM");
+    let computed = after.check.computed().map(|c| c.code);
+    assert_eq!(computed, Some(plan.header.check_code()), "the header holds the computed code");
 }

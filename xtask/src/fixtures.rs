@@ -10,258 +10,20 @@
 //! Such boot code is recognised by CRC32 only; it does not pass the console's IPL2 checksum
 //! and would not boot. libdragon's open-source IPL3 (public domain) is used as is.
 
-use crate::rng::SplitMix64;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
+use n64_testkit::rom::{BOOT_END, Homebrew as HomebrewBytes};
+use n64_testkit::{Body, Cic, Order, RomBuilder, Stored as StoredCode, oracle_check_code};
 use serde::Serialize;
-
-use crate::crc_force::force_crc32;
 
 /// The manifest's file name inside the fixture directory.
 pub const MANIFEST: &str = "MANIFEST.json";
 
-/// Header and boot code of libdragon's IPL3, production build, release r8 (see `assets/README.md`).
-const LIBDRAGON_IPL3: &[u8; 0x1000] = include_bytes!("../assets/libdragon-ipl3-prod-r8.bin");
-
 /// Size of the range the check code covers, header and boot code included.
-const CHECKED_LEN: usize = 0x10_1000;
-/// Offset of the boot code.
-const BOOT_OFFSET: usize = 0x40;
-/// End of the boot code.
-const BOOT_END: usize = 0x1000;
-/// The usual first word.
-const MAGIC: u32 = 0x8037_1240;
-/// The boot address every synthetic fixture uses (keeps 5101 in its normal, 1 MiB mode).
-const BOOT_ADDRESS: u32 = 0x8000_0400;
-
-/// CRC32 values of known boot codes over ROM 0x40..0x1000: Nintendo's for 6101, 6102, 7102,
-/// 6103, 6105, 6106 and 8303, then libdragon's prod, dev and compat builds. A synthetic boot
-/// code must hit exactly its own entry, and the unknown one none of them.
-const KNOWN_FULL_CRC32: [u32; 10] = [
-    0x6170_A4A1,
-    0x90BB_6CB5,
-    0x009E_9EA3,
-    0x0B05_0EE0,
-    0x98BC_2C86,
-    0xACC8_580A,
-    0x0E01_8159,
-    0x345E_1229,
-    0x2E26_4BDF,
-    0x9DDA_2D36,
-];
-/// CRC32 of Nintendo's 5101 boot code over ROM 0x40..0xC00.
-const KNOWN_5101_PARTIAL_CRC32: u32 = 0x587B_D543;
-/// End of the range the 5101 CRC32 is keyed on.
-const PARTIAL_END_5101: usize = 0xC00;
-/// The banner every libdragon IPL3 carries; synthetic boot code must not contain it.
-const LIBDRAGON_BANNER: &[u8] = b" Libdragon IPL3  Coded by Rasky ";
-
-/// A byte order, with its own swap (independent of n64-core's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Big-endian.
-    Z64,
-    /// Bytes of every 16-bit half swapped.
-    V64,
-    /// Bytes of every 32-bit word reversed.
-    N64,
-}
-
-impl Order {
-    /// `"z64"`, `"v64"` or `"n64"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Order::Z64 => "z64",
-            Order::V64 => "v64",
-            Order::N64 => "n64",
-        }
-    }
-
-    /// Parses a name given by [`Order::name`].
-    pub fn from_name(name: &str) -> Option<Order> {
-        [Order::Z64, Order::V64, Order::N64].into_iter().find(|o| o.name() == name)
-    }
-
-    /// The size of the unit this order permutes.
-    pub const fn unit(self) -> usize {
-        match self {
-            Order::Z64 => 1,
-            Order::V64 => 2,
-            Order::N64 => 4,
-        }
-    }
-
-    /// Converts between big-endian and this order, in place (the swap is its own inverse).
-    /// A trailing partial unit is left alone.
-    pub fn swap(self, bytes: &mut [u8]) {
-        match self {
-            Order::Z64 => {}
-            Order::V64 => bytes.chunks_exact_mut(2).for_each(<[u8]>::reverse),
-            Order::N64 => bytes.chunks_exact_mut(4).for_each(<[u8]>::reverse),
-        }
-    }
-}
-
-/// The CIC kinds with a header check code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cic {
-    /// CIC-NUS-6101.
-    C6101,
-    /// CIC-NUS-6102 / 7101.
-    C6102,
-    /// CIC-NUS-7102.
-    C7102,
-    /// CIC-NUS-6103 / 7103.
-    C6103,
-    /// CIC-NUS-6105 / 7105.
-    C6105,
-    /// CIC-NUS-6106 / 7106.
-    C6106,
-    /// CIC-NUS-5101 (Aleck64).
-    C5101,
-}
-
-impl Cic {
-    /// Every kind.
-    pub const ALL: [Cic; 7] = [Cic::C6101, Cic::C6102, Cic::C7102, Cic::C6103, Cic::C6105, Cic::C6106, Cic::C5101];
-
-    /// The short name, as the manifest writes it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Cic::C6101 => "6101",
-            Cic::C6102 => "6102",
-            Cic::C7102 => "7102",
-            Cic::C6103 => "6103",
-            Cic::C6105 => "6105",
-            Cic::C6106 => "6106",
-            Cic::C5101 => "5101",
-        }
-    }
-
-    /// Parses a name given by [`Cic::name`].
-    pub fn from_name(name: &str) -> Option<Cic> {
-        Cic::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    /// The same kind as `ipl3checksum` names it.
-    pub const fn oracle_kind(self) -> ipl3checksum::CICKind {
-        match self {
-            Cic::C6101 => ipl3checksum::CICKind::CIC_6101,
-            Cic::C6102 => ipl3checksum::CICKind::CIC_6102_7101,
-            Cic::C7102 => ipl3checksum::CICKind::CIC_7102,
-            Cic::C6103 => ipl3checksum::CICKind::CIC_X103,
-            Cic::C6105 => ipl3checksum::CICKind::CIC_X105,
-            Cic::C6106 => ipl3checksum::CICKind::CIC_X106,
-            Cic::C5101 => ipl3checksum::CICKind::CIC_5101,
-        }
-    }
-
-    /// The ROM range end and CRC32 value n64-core keys this kind's boot code on.
-    const fn boot_crc32(self) -> (usize, u32) {
-        match self {
-            Cic::C6101 => (BOOT_END, 0x6170_A4A1),
-            Cic::C6102 => (BOOT_END, 0x90BB_6CB5),
-            Cic::C7102 => (BOOT_END, 0x009E_9EA3),
-            Cic::C6103 => (BOOT_END, 0x0B05_0EE0),
-            Cic::C6105 => (BOOT_END, 0x98BC_2C86),
-            Cic::C6106 => (BOOT_END, 0xACC8_580A),
-            Cic::C5101 => (PARTIAL_END_5101, KNOWN_5101_PARTIAL_CRC32),
-        }
-    }
-}
-
-/// Computes the check code a Nintendo boot code for `cic` expects, with `ipl3checksum`, from
-/// big-endian bytes; a ROM shorter than 0x101000 bytes is zero-padded first.
-pub fn oracle_check_code(rom_be: &[u8], cic: Cic) -> Result<u64> {
-    let padded;
-    let rom = if rom_be.len() < CHECKED_LEN {
-        let mut copy = rom_be.to_vec();
-        copy.resize(CHECKED_LEN, 0);
-        padded = copy;
-        &padded[..]
-    } else {
-        rom_be
-    };
-    let (crc1, crc2) = ipl3checksum::calculate_checksum(rom, cic.oracle_kind())
-        .with_context(|| format!("ipl3checksum failed for CIC {}", cic.name()))?;
-    Ok((u64::from(crc1) << 32) | u64::from(crc2))
-}
-
-/// Fills a ROM body with a pseudo-random 4 KiB block repeated, the block index XORed into one
-/// word of each copy (at a position that moves from block to block), so that every word of the
-/// body still varies but zlib compresses it to almost nothing.
-fn fill_body(body: &mut [u8], seed: u64) {
-    let mut block = [0u8; 0x1000];
-    SplitMix64(seed).fill(&mut block);
-    for (index, chunk) in body.chunks_mut(block.len()).enumerate() {
-        chunk.copy_from_slice(&block[..chunk.len()]);
-        let at = (index * 37 % 1024) * 4;
-        if let Some(word) = chunk.get_mut(at..at + 4) {
-            let mixed =
-                u32::from_be_bytes([word[0], word[1], word[2], word[3]]) ^ u32::try_from(index).unwrap_or(u32::MAX);
-            word.copy_from_slice(&mixed.to_be_bytes());
-        }
-    }
-}
-
-/// Synthetic boot code (ROM 0x40..0x1000, big-endian) that n64-core's CRC32 table takes for
-/// Nintendo's boot code of `cic`.
-fn synthetic_boot_code(cic: Cic) -> Result<Vec<u8>> {
-    let mut boot = vec![0u8; BOOT_END - BOOT_OFFSET];
-    let index = Cic::ALL.iter().position(|&c| c == cic).unwrap_or(0) as u64;
-    SplitMix64(0x4E36_3442_4F4F_5400 + index).fill(&mut boot);
-    let (end, target) = cic.boot_crc32();
-    let window = end - BOOT_OFFSET;
-    force_crc32(&mut boot[..window], window - 4, target)?;
-
-    let full = crc32fast::hash(&boot);
-    let partial = crc32fast::hash(&boot[..PARTIAL_END_5101 - BOOT_OFFSET]);
-    let full_hits: Vec<u32> = KNOWN_FULL_CRC32.iter().copied().filter(|&v| v == full).collect();
-    if cic == Cic::C5101 {
-        ensure!(full_hits.is_empty(), "5101 boot code: full-range CRC32 {full:08X} hits a known entry");
-    } else {
-        ensure!(full_hits == [target], "{} boot code: CRC32 {full:08X} is not the target", cic.name());
-        ensure!(partial != KNOWN_5101_PARTIAL_CRC32, "{} boot code also hits the 5101 key", cic.name());
-    }
-    ensure!(!contains(&boot, LIBDRAGON_BANNER), "{} boot code contains the libdragon banner", cic.name());
-    Ok(boot)
-}
-
-/// Boot code no table knows: one fixed word repeated.
-fn unknown_boot_code() -> Result<Vec<u8>> {
-    let boot: Vec<u8> =
-        std::iter::repeat_n(0x0BAD_B007u32.to_be_bytes(), (BOOT_END - BOOT_OFFSET) / 4).flatten().collect();
-    let full = crc32fast::hash(&boot);
-    let partial = crc32fast::hash(&boot[..PARTIAL_END_5101 - BOOT_OFFSET]);
-    ensure!(
-        !KNOWN_FULL_CRC32.contains(&full) && partial != KNOWN_5101_PARTIAL_CRC32,
-        "the unknown boot code hits a known CRC32"
-    );
-    Ok(boot)
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Encodes a title as JIS X 0201 (ASCII and half-width katakana), space padded to 20 bytes.
-fn encode_title(text: &str) -> Result<[u8; 20]> {
-    let mut raw = [b' '; 20];
-    for (len, c) in text.chars().enumerate() {
-        let code = u32::from(c);
-        let byte = match code {
-            0x20..=0x7E => code,
-            0xFF61..=0xFF9F => code - 0xFF61 + 0xA1,
-            _ => bail!("{c:?} in title {text:?} is not JIS X 0201"),
-        };
-        ensure!(len < raw.len(), "title {text:?} is longer than 20 bytes");
-        raw[len] = u8::try_from(byte)?;
-    }
-    Ok(raw)
-}
+const CHECKED_LEN: usize = n64_testkit::cic::CHECKED_LEN;
 
 /// Which boot code a fixture ROM carries.
 #[derive(Debug, Clone, Copy)]
@@ -489,50 +251,43 @@ fn rom_specs() -> Vec<RomSpec> {
 fn build_be(spec: &RomSpec) -> Result<Vec<u8>> {
     let len = spec.size - spec.size % spec.order.unit();
     ensure!(len >= BOOT_END, "{}: a ROM fixture needs at least the header and boot code", spec.name);
-    let mut rom = vec![0u8; len];
-    match spec.boot {
-        Boot::Libdragon => rom[..BOOT_END].copy_from_slice(LIBDRAGON_IPL3),
-        Boot::Synthetic(cic) => {
-            rom[BOOT_OFFSET..BOOT_END].copy_from_slice(&synthetic_boot_code(cic)?);
-            rom[0x04..0x08].copy_from_slice(&0x0000_000Fu32.to_be_bytes()); // clock rate
-            rom[0x08..0x0C].copy_from_slice(&BOOT_ADDRESS.to_be_bytes());
-            rom[0x0C..0x10].copy_from_slice(&0x0000_144Cu32.to_be_bytes()); // libultra 2.0L
-        }
-        Boot::Unknown => {
-            rom[BOOT_OFFSET..BOOT_END].copy_from_slice(&unknown_boot_code()?);
-            rom[0x08..0x0C].copy_from_slice(&BOOT_ADDRESS.to_be_bytes());
-        }
-    }
-    rom[..4].copy_from_slice(&spec.first_word.unwrap_or(MAGIC).to_be_bytes());
-    rom[0x20..0x34].copy_from_slice(&encode_title(spec.title)?);
     let game_code: [u8; 4] = spec
         .game_code
         .as_bytes()
         .try_into()
         .with_context(|| format!("{}: game code {:?} is not 4 bytes", spec.name, spec.game_code))?;
-    rom[0x3B..0x3F].copy_from_slice(&game_code);
+    let boot = match spec.boot {
+        Boot::Synthetic(cic) => n64_testkit::Boot::Synthetic(cic),
+        Boot::Libdragon => n64_testkit::Boot::Libdragon,
+        Boot::Unknown => n64_testkit::Boot::Unknown,
+    };
+    let stored = match spec.stored {
+        Stored::Valid => StoredCode::Valid,
+        Stored::Invalid => StoredCode::Invalid,
+        Stored::Zero => StoredCode::Zero,
+        Stored::As6102 => StoredCode::As(Cic::C6102),
+    };
+    let mut builder = RomBuilder::new(len)
+        .boot(boot)
+        .first_word(spec.first_word.unwrap_or(n64_testkit::rom::MAGIC))
+        .title(spec.title)
+        .game_code(&game_code)
+        .body(Body::Blocks)
+        .seed(spec.seed)
+        .stored(stored);
     if let Some(hb) = spec.homebrew {
         ensure!(game_code[1..3] == *b"ED", "{}: a homebrew header needs \"ED\" in the game code", spec.name);
-        for (i, (byte, _)) in hb.controllers.iter().enumerate() {
-            rom[0x34 + i] = *byte;
-        }
-        rom[0x3F] = (hb.save_type.0 << 4) | u8::from(hb.rtc) | (u8::from(hb.region_free) << 1);
+        builder = builder.homebrew(HomebrewBytes {
+            controllers: hb.controllers.map(|(byte, _)| byte),
+            save_type: hb.save_type.0,
+            rtc: hb.rtc,
+            region_free: hb.region_free,
+        });
     }
-    fill_body(&mut rom[BOOT_END..], 0x626F_6479_0000_0000 | spec.seed);
-
-    let code = match (spec.stored, spec.cic()) {
-        (Stored::Zero, _) => 0,
-        (Stored::As6102, _) => oracle_check_code(&rom, Cic::C6102)?,
-        (Stored::Valid, Some(cic)) => oracle_check_code(&rom, cic)?,
-        (Stored::Invalid, Some(cic)) => {
-            let right = oracle_check_code(&rom, cic)?;
-            // Flip a few bits of each half, so both words are wrong.
-            right ^ 0x0000_1000_0100_0001
-        }
-        (_, None) => bail!("{}: a check code needs a CIC", spec.name),
-    };
-    rom[0x10..0x18].copy_from_slice(&code.to_be_bytes());
-    Ok(rom)
+    if spec.cic().is_none() && matches!(spec.stored, Stored::Valid | Stored::Invalid) {
+        bail!("{}: a check code needs a CIC", spec.name);
+    }
+    Ok(builder.build())
 }
 
 /// One file's entry in the manifest.
@@ -550,6 +305,8 @@ struct RomEntry {
     format: &'static str,
     order_source: &'static str,
     size: usize,
+    /// Bytes after the last whole unit of the order (reported as a problem, left out of the check code).
+    trailing_bytes: usize,
     title: &'static str,
     game_code: &'static str,
     cic: Option<&'static str>,
@@ -606,21 +363,8 @@ fn build_rom(spec: &RomSpec) -> Result<(Vec<u8>, Entry)> {
     stored.extend_from_slice(&tail[..spec.size - be.len()]);
     ensure!(stored.len() == spec.size, "{}: built {:#x} bytes", spec.name, stored.len());
 
-    if !spec.size.is_multiple_of(spec.order.unit()) {
-        let entry = ErrorEntry {
-            description: spec.description,
-            format: Some(spec.order.name()),
-            size: spec.size,
-            error: "unaligned",
-        };
-        return Ok((stored, Entry::Error(entry)));
-    }
-
     let cic = spec.cic();
-    let computed = match cic {
-        Some(cic) => Some(oracle_check_code(&be, cic)?),
-        None => None,
-    };
+    let computed = cic.map(|cic| oracle_check_code(&be, cic));
     let stored_code = u64::from_be_bytes(be[0x10..0x18].try_into()?);
     let (boot_code, valid) = match spec.boot {
         Boot::Synthetic(_) => (Some("nintendo"), computed.map(|c| c == stored_code)),
@@ -637,6 +381,7 @@ fn build_rom(spec: &RomSpec) -> Result<(Vec<u8>, Entry)> {
         format: spec.order.name(),
         order_source: if spec.first_word.is_some() { "boot_code" } else { "magic" },
         size: spec.size,
+        trailing_bytes: spec.size - be.len(),
         title: spec.title,
         game_code: spec.game_code,
         cic: cic.map(Cic::name),
@@ -788,55 +533,4 @@ pub fn check(dir: &Path) -> Result<()> {
         dir.display(),
         problems.join("\n  ")
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jis_title_has_the_expected_bytes() {
-        let raw = encode_title("ﾊﾞｸｼｮｳｼﾞﾝｾｲ64").unwrap();
-        let expected = [0xCA, 0xDE, 0xB8, 0xBC, 0xAE, 0xB3, 0xBC, 0xDE, 0xDD, 0xBE, 0xB2, 0x36, 0x34];
-        assert_eq!(raw[..13], expected);
-        assert_eq!(raw[13..], [b' '; 7]);
-        assert!(encode_title("Pokémon").is_err());
-        assert!(encode_title("a title that is far too long").is_err());
-    }
-
-    #[test]
-    fn synthetic_boot_codes_hit_their_keys() {
-        for cic in Cic::ALL {
-            let boot = synthetic_boot_code(cic).unwrap();
-            let (end, target) = cic.boot_crc32();
-            assert_eq!(crc32fast::hash(&boot[..end - BOOT_OFFSET]), target, "{}", cic.name());
-        }
-    }
-
-    #[test]
-    fn the_libdragon_asset_is_the_prod_build() {
-        assert_eq!(crc32fast::hash(&LIBDRAGON_IPL3[BOOT_OFFSET..]), 0x345E_1229);
-        assert!(contains(LIBDRAGON_IPL3, LIBDRAGON_BANNER));
-    }
-
-    #[test]
-    fn swaps_match_their_definition() {
-        let mut bytes = [1, 2, 3, 4, 5, 6, 7, 8];
-        Order::V64.swap(&mut bytes);
-        assert_eq!(bytes, [2, 1, 4, 3, 6, 5, 8, 7]);
-        let mut bytes = [1, 2, 3, 4, 5, 6, 7, 8];
-        Order::N64.swap(&mut bytes);
-        assert_eq!(bytes, [4, 3, 2, 1, 8, 7, 6, 5]);
-    }
-
-    #[test]
-    fn each_block_differs_from_the_first_in_one_word() {
-        let mut body = vec![0u8; 0x4000];
-        fill_body(&mut body, 1);
-        let (first, rest) = body.split_at(0x1000);
-        for (i, block) in rest.chunks(0x1000).enumerate() {
-            let differing = block.chunks(4).zip(first.chunks(4)).filter(|(a, b)| a != b).count();
-            assert_eq!(differing, 1, "block {}", i + 1);
-        }
-    }
 }

@@ -8,9 +8,7 @@
 
 pub mod bench;
 pub mod ci;
-pub mod crc_force;
 pub mod fixtures;
-mod rng;
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,6 @@
-//! Runs n64-core's `finalize` example (`cargo run -p n64-core --example finalize`) and checks
-//! the ROMs it writes with `n64_core::inspect` and ipl3checksum.
+//! Runs the `finalize` example of n64-io (`cargo run -p n64-io --example finalize`), what a build
+//! pipeline does with n64-core's `finalize`, and checks the ROMs it writes with
+//! `n64_core::inspect` and ipl3checksum.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,7 +11,7 @@ use n64_core::{BootCodeFamily, ByteOrder, CheckStatus, CicKind, Controller, Insp
 fn finalize(args: &[&str]) -> (bool, String) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
-        .args(["run", "--quiet", "--package", "n64-core", "--example", "finalize", "--"])
+        .args(["run", "--quiet", "--package", "n64-io", "--example", "finalize", "--"])
         .args(args)
         .current_dir(xtask::workspace_root())
         .output()
@@ -81,11 +82,10 @@ fn finalize_builds_roms_that_inspect_agrees_with() {
     assert!(ok, "{log}");
     let rom = std::fs::read(&out).unwrap();
     assert_eq!(rom.len(), 0x4001, "no --size: no padding");
-    let info =
-        inspect(&rom, rom.len() as u64, InspectOptions { cic: Some(CicKind::Cic6102), ..Default::default() }).unwrap();
+    let info = inspect(&rom, rom.len() as u64, InspectOptions::default().with_cic(Some(CicKind::Cic6102))).unwrap();
     let CheckStatus::NotRequired(computed) = info.check else { panic!("libdragon: {:?}", info.check) };
     assert_eq!(computed.code, info.header.check_code());
-    let expected = xtask::fixtures::oracle_check_code(&rom, xtask::fixtures::Cic::C6102).unwrap();
+    let expected = n64_testkit::oracle_check_code(&rom, n64_testkit::Cic::C6102);
     assert_eq!(info.header.check_code().to_u64(), expected);
 
     // A (synthetic) 6105 boot image stored byte-swapped: detected, converted, check code valid.
@@ -99,7 +99,7 @@ fn finalize_builds_roms_that_inspect_agrees_with() {
     let rom = std::fs::read(&out).unwrap();
     let info = inspect(&rom, rom.len() as u64, InspectOptions::default()).unwrap();
     assert_eq!((info.order, info.cic, info.check.is_valid()), (ByteOrder::Z64, Some(CicKind::Cic6105), Some(true)));
-    let expected = xtask::fixtures::oracle_check_code(&rom, xtask::fixtures::Cic::C6105).unwrap();
+    let expected = n64_testkit::oracle_check_code(&rom, n64_testkit::Cic::C6105);
     assert_eq!(info.header.check_code().to_u64(), expected);
 }
 
@@ -114,7 +114,12 @@ fn finalize_refuses_bad_input_without_writing() {
     let boot_unknown = dir.path().join("unknown.bin");
     std::fs::write(&boot_unknown, &std::fs::read(unknown).unwrap()[..0x1000]).unwrap();
 
-    let cases: [(&[&str], &str); 4] = [
+    let libdragon = xtask::workspace_root().join("xtask/assets/libdragon-ipl3-prod-r8.bin");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--boot", path_str(&libdragon), path_str(&program), "-o", path_str(&out), "--cic", "6105"],
+            "CIC 6105/7105 was given, but the boot code is made for CIC 6102/7101; pass --force",
+        ),
         (&["--boot", path_str(&boot_unknown), path_str(&program), "-o", path_str(&out)], "--cic"),
         (&["--boot", path_str(&short_boot), path_str(&program), "-o", path_str(&out)], "0x1000"),
         (
@@ -129,7 +134,7 @@ fn finalize_refuses_bad_input_without_writing() {
                 "--size",
                 "1k",
             ],
-            "smaller",
+            "cannot pad a 0x1100-byte image to 0x400 bytes",
         ),
         (&["--boot", path_str(&boot_unknown), path_str(&program), "-o", path_str(&out), "--title", "Pokémon"], "title"),
     ];

@@ -1,106 +1,172 @@
 //! `n64 check`: verify check codes of files and directory trees.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use n64_common::{Exit, Failure, inspect_file_reusing, progress_bar, walk};
-use n64_core::{CheckStatus, InspectOptions};
-use rayon::prelude::*;
+use n64_common::batch::{self, Outcome, Settings, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::path_text;
+use n64_common::{Exit, Failure, Verbosity, count, detection};
+use n64_core::{CheckStatus, InspectOptions, RomInfo};
+use serde::Serialize;
 
 use crate::cli::CheckArgs;
-use n64_common::output::{self, Stop};
 
-/// The verdict on one path.
-enum Verdict {
+/// The verdict on one ROM's check code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Status {
+    /// The stored check code is right.
     Ok,
-    Bad(String),
-    Skipped(String),
-    Failed(Failure),
+    /// It is wrong.
+    Bad,
+    /// The boot code verifies none (libdragon's): nothing to check, nothing wrong.
+    NotRequired,
+    /// It could not be verified (unknown boot code, 64DD, a contradicting --cic).
+    Skipped,
 }
 
-/// Inspects a file for `check`. Files met while walking a directory that are not N64 ROMs at
-/// all are skipped rather than errors; named files must be ROMs.
-fn classify(path: &std::path::Path, options: InspectOptions, walked: bool, buffer: &mut Vec<u8>) -> Verdict {
-    match inspect_file_reusing(path, options, buffer) {
-        Ok((_, info)) => match &info.check {
-            CheckStatus::Valid(_) => Verdict::Ok,
-            CheckStatus::Invalid(c) => Verdict::Bad(format!("stored {} computed {}", info.header.check_code(), c.code)),
-            CheckStatus::NotRequired(_) => Verdict::Skipped(format!(
-                "check code not required ({})",
-                info.family().map_or_else(|| "boot code".to_owned(), |f| f.to_string())
-            )),
-            CheckStatus::UnknownCic => Verdict::Skipped("unknown boot code (pass --cic KIND)".to_owned()),
-            CheckStatus::NotApplicable => Verdict::Skipped("64DD: check code kept inside the boot code".to_owned()),
-        },
-        Err(failure) if walked && failure.not_a_rom => Verdict::Skipped("not an N64 ROM".to_owned()),
-        Err(failure) => Verdict::Failed(failure),
+/// `"type": "rom"` of `n64 check --json`.
+#[derive(Debug, Serialize)]
+struct CheckRecord<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    path: String,
+    status: Status,
+    cic: Option<&'static str>,
+    stored: String,
+    computed: Option<String>,
+    padded: bool,
+    trailing_bytes: usize,
+    reason: Option<&'a str>,
+}
+
+/// What `check` found about one ROM.
+struct Checked {
+    info: RomInfo,
+    read: usize,
+    status: Status,
+    reason: Option<String>,
+}
+
+impl Checked {
+    fn new(info: RomInfo, read: usize) -> Checked {
+        let (status, reason) = match (&info.check, info.cic_contradiction()) {
+            (_, Some((given, detected))) => (
+                Status::Skipped,
+                Some(format!("--cic {} contradicts the boot code, which is made for CIC {detected}", given.name())),
+            ),
+            (CheckStatus::Valid(_), _) => (Status::Ok, None),
+            (CheckStatus::Invalid(_), _) => (Status::Bad, None),
+            (CheckStatus::NotRequired(_), _) => (
+                Status::NotRequired,
+                Some(info.family().map_or_else(|| "the boot code".to_owned(), |f| f.to_string())),
+            ),
+            (CheckStatus::UnknownCic, _) => (
+                Status::Skipped,
+                Some(format!("unknown boot code, CRC32 {:08x} (pass --cic KIND)", info.boot_code.crc32)),
+            ),
+            _ => (Status::Skipped, Some("64DD: the check code is kept inside the boot code".to_owned())),
+        };
+        Checked { info, read, status, reason }
     }
 }
 
-pub(crate) fn run(args: &CheckArgs, quiet: bool) -> Result<Exit, Stop> {
-    let options = args.overrides.options();
-    let walked = walk(&args.paths);
-    let named: std::collections::HashSet<&PathBuf> = args.paths.iter().collect();
-    let bar = progress_bar(walked.files.len(), !quiet);
-    let verdicts: Vec<(PathBuf, Verdict)> = walked
-        .files
-        .par_iter()
-        .map_init(Vec::new, |buffer, path| {
-            let verdict = classify(path, options, !named.contains(path), buffer);
-            bar.inc(1);
-            (path.clone(), verdict)
-        })
-        .collect();
-    bar.finish_and_clear();
+impl Outcome for Checked {
+    fn tally(&self) -> (&'static str, Exit) {
+        let trailing = if self.info.trailing_bytes > 0 { Exit::Problems } else { Exit::Ok };
+        match self.status {
+            Status::Ok => ("ok", trailing),
+            Status::NotRequired => ("not_required", trailing),
+            Status::Bad => ("bad", Exit::Problems),
+            Status::Skipped => ("skipped", Exit::Problems),
+        }
+    }
 
-    let (mut ok, mut bad, mut skipped, mut errors) = (0usize, 0usize, 0usize, 0usize);
-    let mut exit = Exit::Ok;
-    output::with_stdout(|out| {
-        for (path, verdict) in &verdicts {
-            match verdict {
-                Verdict::Ok => {
-                    ok += 1;
-                    if !quiet {
-                        writeln!(out, "{}: ok", path.display())?;
-                    }
-                }
-                Verdict::Bad(detail) => {
-                    bad += 1;
-                    exit = exit.and(Exit::Problems);
-                    writeln!(out, "{}: BAD {detail}", path.display())?;
-                }
-                Verdict::Skipped(reason) => {
-                    skipped += 1;
-                    if !quiet {
-                        writeln!(out, "{}: skipped: {reason}", path.display())?;
-                    }
-                }
-                Verdict::Failed(failure) => {
-                    errors += 1;
-                    exit = exit.and(Exit::Error);
-                    out.flush()?;
-                    output::error_line(&format!("n64: {failure}"));
-                }
+    fn counters(&self) -> Vec<&'static str> {
+        if self.info.trailing_bytes > 0 { vec!["trailing_bytes"] } else { Vec::new() }
+    }
+
+    fn log(&self, path: &Path) {
+        tracing::debug!("{}: {}", path.display(), detection(&self.info, self.read));
+        if self.status == Status::Skipped {
+            tracing::info!("{}: skipped: {}", path.display(), self.reason.as_deref().unwrap_or_default());
+        }
+    }
+
+    fn print(&self, path: &Path, printer: &mut Printer, quiet: bool) -> Result<(), Stop> {
+        let info = &self.info;
+        let computed = info.check.computed();
+        printer.record(&CheckRecord {
+            record: "rom",
+            path: path_text(path),
+            status: self.status,
+            cic: info.cic.map(n64_core::CicKind::name),
+            stored: info.header.check_code().to_string(),
+            computed: computed.map(|c| c.code.to_string()),
+            padded: computed.is_some_and(|c| c.padded),
+            trailing_bytes: info.trailing_bytes,
+            reason: self.reason.as_deref(),
+        })?;
+        let mut line = match self.status {
+            Status::Ok => "ok".to_owned(),
+            Status::Bad => format!(
+                "BAD stored {} computed {}",
+                info.header.check_code(),
+                computed.map(|c| c.code.to_string()).unwrap_or_default()
+            ),
+            Status::NotRequired => {
+                format!("ok (check code not required: {})", self.reason.as_deref().unwrap_or_default())
             }
+            Status::Skipped => format!("skipped: {}", self.reason.as_deref().unwrap_or_default()),
+        };
+        if info.trailing_bytes > 0 {
+            line.push_str("; PROBLEM: ");
+            line.push_str(&crate::info::trailing_text(info));
         }
-        for failure in &walked.failures {
-            errors += 1;
-            exit = exit.and(Exit::Error);
-            output::error_line(&format!("n64: {failure}"));
-        }
-        skipped += walked.skipped.len();
-        if !quiet {
-            for entry in &walked.skipped {
-                writeln!(out, "{}: skipped: {}", entry.path.display(), entry.message)?;
-            }
-        }
-        if !quiet || bad + errors > 0 {
-            writeln!(
-                out,
-                "{} checked: {ok} ok, {bad} bad, {skipped} skipped, {errors} errors",
-                ok + bad + skipped + errors
-            )?;
+        let fine = matches!(self.status, Status::Ok | Status::NotRequired) && info.trailing_bytes == 0;
+        if !(quiet && fine) {
+            printer.line(format_args!("{}: {line}", path.display()))?;
         }
         Ok(())
-    })?;
-    Ok(exit)
+    }
+}
+
+pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    let options = InspectOptions::default().with_cic(args.cic).with_order(args.byte_order);
+    let settings = Settings {
+        format: if args.json { Format::Json } else { Format::Text },
+        quiet: verbosity.is_quiet(),
+        progress: verbosity.allows_progress(),
+        list_others: false,
+        columns: &[],
+    };
+    let walked = n64_io::walk(&args.paths);
+    batch::run(
+        "n64",
+        settings,
+        walked,
+        &["ok", "bad", "not_required", "skipped", "trailing_bytes"],
+        |buffer, entry| {
+            let (_, info) = n64_io::inspect_file_into(&entry.path, options, buffer).map_err(Failure::from)?;
+            Ok(Checked::new(info, buffer.len()))
+        },
+        summary_line,
+    )
+}
+
+fn summary_line(tally: &Tally) -> String {
+    let roms = tally.sum(&["ok", "bad", "not_required", "skipped", batch::ERRORS]);
+    let mut line = format!(
+        "{} checked: {} ok, {} bad, {} not required, {} skipped, {}",
+        count(roms, "file"),
+        tally.get("ok"),
+        tally.get("bad"),
+        tally.get("not_required"),
+        tally.get("skipped"),
+        batch::errors_and_others(tally, "left alone")
+    );
+    if tally.get("trailing_bytes") > 0 {
+        line.push_str(&format!("; {} with trailing bytes", count(tally.get("trailing_bytes"), "ROM")));
+    }
+    line
 }

@@ -1,17 +1,22 @@
-//! Command-line definitions (also the source of completions and the man page).
+//! Command-line definitions (also the source of completions and the man pages).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use n64_common::Verbosity;
+use n64_common::args::{byte_order_parser, parse_check_code_cic, parse_cic};
+use n64_common::{Shell, Verbosity};
 use n64_core::{ByteOrder, CicKind};
 
-/// Inspect Nintendo 64 ROM images and whole collections. Never writes to its inputs.
+/// Inspect Nintendo 64 ROM images and whole collections; never writes to its inputs.
 ///
-/// Exit codes: 0 all good, 1 a problem was found (e.g. an invalid check code), 2 an error
-/// occurred (unreadable or non-ROM input, bad usage).
+/// ROMs are recognised by content, never by extension, in any byte order (z64 big-endian, v64
+/// byte-swapped, n64 little-endian).
+///
+/// Exit codes: 0 all good; 1 a problem was found (an invalid check code, trailing bytes, a
+/// check code that could not be verified); 2 an error occurred (missing, unreadable, empty,
+/// damaged or non-ROM input, bad usage).
 #[derive(Debug, Parser)]
-#[command(name = "n64", version, about, long_about)]
+#[command(name = "n64", version)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) verbosity: Verbosity,
@@ -32,36 +37,28 @@ pub(crate) enum Command {
     /// Print a shell completion script.
     Completions {
         /// The shell.
-        shell: n64_common::output::Shell,
+        shell: Shell,
     },
-    /// Print the man page (roff).
-    Man,
-}
-
-/// Overrides shared by the commands that inspect ROMs.
-#[derive(Debug, Args, Clone, Copy)]
-pub(crate) struct Overrides {
-    /// Use this CIC instead of detecting it: 6101 6102 7101 7102 6103 7103 6105 7105 6106 7106 5101.
-    #[arg(long, value_name = "KIND", value_parser = n64_common::parse_arg::<CicKind>)]
-    pub(crate) cic: Option<CicKind>,
-    /// Use this byte order instead of detecting it.
-    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
-    pub(crate) byte_order: Option<ByteOrder>,
-}
-
-impl Overrides {
-    pub(crate) fn options(self) -> n64_core::InspectOptions {
-        n64_core::InspectOptions { order: self.byte_order, cic: self.cic }
-    }
+    /// Print a man page (roff): this one, or a command's (e.g. `n64 man info` for n64-info(1)).
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND")]
+        page: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct InfoArgs {
-    /// One JSON object per ROM per line.
+    /// One JSON record per ROM per line (see the README for the keys).
     #[arg(long)]
     pub(crate) json: bool,
-    #[command(flatten)]
-    pub(crate) overrides: Overrides,
+    /// Use this CIC instead of the one the boot code is made for: 6101 6102 7101 7102 6103 7103
+    /// 6105 7105 6106 7106 5101, or a 64DD kind (8303 8401 5167 8501).
+    #[arg(long, value_name = "KIND", value_parser = parse_cic)]
+    pub(crate) cic: Option<CicKind>,
+    /// Use this byte order instead of detecting it.
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
+    pub(crate) byte_order: Option<ByteOrder>,
     /// ROM files.
     #[arg(required = true, value_name = "ROM")]
     pub(crate) paths: Vec<PathBuf>,
@@ -69,8 +66,17 @@ pub(crate) struct InfoArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    #[command(flatten)]
-    pub(crate) overrides: Overrides,
+    /// One JSON record per file per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Check against this CIC's check code where the boot code is unknown: 6101 6102 7101 7102
+    /// 6103 7103 6105 7105 6106 7106 5101. A ROM whose boot code is made for another CIC is
+    /// skipped.
+    #[arg(long, value_name = "KIND", value_parser = parse_check_code_cic)]
+    pub(crate) cic: Option<CicKind>,
+    /// Use this byte order instead of detecting it.
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
+    pub(crate) byte_order: Option<ByteOrder>,
     /// Files or directories (walked recursively).
     #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
@@ -78,7 +84,7 @@ pub(crate) struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// One JSON object per ROM per line, then a summary line.
+    /// One JSON record per ROM per line, then a summary record.
     #[arg(long, conflicts_with = "csv")]
     pub(crate) json: bool,
     /// Comma-separated values with a header row.
@@ -88,23 +94,27 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     pub(crate) all: bool,
     /// Directories (or files) to scan.
-    #[arg(required = true, value_name = "DIR")]
+    #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct HashArgs {
-    /// One JSON object per ROM per line.
+    /// One JSON record per ROM per line, then a summary record.
     #[arg(long)]
     pub(crate) json: bool,
     /// Also hash the file as stored (not converted to big-endian).
     #[arg(long)]
     pub(crate) as_stored: bool,
     /// Use this byte order instead of detecting it.
-    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
     pub(crate) byte_order: Option<ByteOrder>,
-    /// ROM files.
-    #[arg(required = true, value_name = "ROM")]
+    /// Hash a ROM whose size is not a whole number of its byte order's words as if padded with
+    /// zeros to the next whole word (without it, such a ROM is refused).
+    #[arg(long)]
+    pub(crate) pad: bool,
+    /// ROM files, or directories (walked recursively).
+    #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 }
 

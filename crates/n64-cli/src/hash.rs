@@ -1,165 +1,134 @@
-//! `n64 hash`: CRC32, MD5 and SHA-1 of ROMs in big-endian order, streamed with a fixed buffer.
+//! `n64 hash`: CRC32, MD5 and SHA-1 of ROMs in big-endian order, streamed with one chunk of
+//! memory whatever the ROM size.
 
-use std::io::Read;
 use std::path::Path;
 
-use md5::Digest as _;
-use n64_common::{Exit, Failure, open_regular};
-use n64_core::{ByteOrder, convert, detect_order};
-use rayon::prelude::*;
-use serde_json::json;
+use n64_common::batch::{self, Outcome, Settings, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::path_text;
+use n64_common::{Exit, Failure, FailureKind, Verbosity, count};
+use n64_core::{ByteOrder, InspectOptions};
+use n64_io::{Algorithms, Digests, Hasher, ImageReader};
+use serde::Serialize;
 
 use crate::cli::HashArgs;
-use n64_common::output::{self, Stop};
 
-/// Streaming buffer: a multiple of 4 so every chunk converts on word boundaries.
-const BUFFER_LEN: usize = 1 << 20;
-
-/// The three digests, as lower-case hex.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Digests {
-    pub(crate) crc32: String,
-    pub(crate) md5: String,
-    pub(crate) sha1: String,
+/// The three digests as lower-case hex.
+#[derive(Debug, Serialize)]
+struct DigestsRecord {
+    crc32: String,
+    md5: String,
+    sha1: String,
 }
 
-#[derive(Default)]
-struct Hashers {
-    crc32: crc32fast::Hasher,
-    md5: md5::Md5,
-    sha1: sha1::Sha1,
-}
-
-impl Hashers {
-    fn update(&mut self, bytes: &[u8]) {
-        self.crc32.update(bytes);
-        self.md5.update(bytes);
-        self.sha1.update(bytes);
-    }
-
-    fn finish(self) -> Digests {
-        Digests {
-            crc32: format!("{:08x}", self.crc32.finalize()),
-            md5: hex(&self.md5.finalize()),
-            sha1: hex(&self.sha1.finalize()),
+impl DigestsRecord {
+    fn new(digests: &Digests) -> DigestsRecord {
+        DigestsRecord {
+            crc32: digests.crc32_hex().unwrap_or_default(),
+            md5: digests.md5_hex().unwrap_or_default(),
+            sha1: digests.sha1_hex().unwrap_or_default(),
         }
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+/// `"type": "rom"` of `n64 hash --json`.
+#[derive(Debug, Serialize)]
+struct HashRecord {
+    #[serde(rename = "type")]
+    record: &'static str,
+    path: String,
+    format: &'static str,
+    #[serde(flatten)]
+    big_endian: DigestsRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    padded_to: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_stored: Option<DigestsRecord>,
 }
 
-/// Hashes one file: as big-endian bytes, and as stored when asked.
-pub(crate) fn hash_file(
-    path: &Path,
-    order: Option<ByteOrder>,
-    as_stored: bool,
-) -> Result<(ByteOrder, Digests, Option<Digests>), Failure> {
-    let (mut file, meta) = open_regular(path)?;
-    if meta.len() == 0 {
-        return Err(Failure::not_a_rom(path, "empty file"));
+/// One ROM hashed.
+struct Hashed {
+    order: ByteOrder,
+    big_endian: Digests,
+    as_stored: Option<Digests>,
+    padded_to: Option<u64>,
+}
+
+impl Outcome for Hashed {
+    fn tally(&self) -> (&'static str, Exit) {
+        ("hashed", Exit::Ok)
     }
-    let mut buffer = vec![0u8; BUFFER_LEN];
-    let mut big_endian = Hashers::default();
-    let mut stored = as_stored.then(Hashers::default);
-    let mut order = order;
-    let mut total = 0u64;
-    loop {
-        let filled = fill(&mut file, &mut buffer).map_err(|e| Failure::io(path, "cannot read", &e))?;
-        if filled == 0 {
-            break;
+
+    fn print(&self, path: &Path, printer: &mut Printer, _quiet: bool) -> Result<(), Stop> {
+        let be = DigestsRecord::new(&self.big_endian);
+        let stored = self.as_stored.as_ref().map(DigestsRecord::new);
+        let padded = self.padded_to.map_or_else(String::new, |size| format!(", padded to {size:#x} bytes"));
+        let mut text = format!(
+            "{}  ({}, hashed as z64{padded})\n  crc32  {}\n  md5    {}\n  sha1   {}\n",
+            path.display(),
+            self.order,
+            be.crc32,
+            be.md5,
+            be.sha1
+        );
+        if let Some(s) = &stored {
+            text.push_str(&format!("  as stored:\n  crc32  {}\n  md5    {}\n  sha1   {}\n", s.crc32, s.md5, s.sha1));
         }
-        let chunk = &mut buffer[..filled];
-        let order = if let Some(o) = order {
-            o
-        } else {
-            let (detected, _) = detect_order(chunk).map_err(|e| Failure::core(path, &e))?;
-            *order.insert(detected)
-        };
-        if let Some(stored) = stored.as_mut() {
-            stored.update(chunk);
-        }
-        // Only the last chunk can be short; an unaligned tail is an error for v64/n64.
-        convert(chunk, order, ByteOrder::Z64).map_err(|_| {
-            Failure::core(
-                path,
-                &n64_core::Error::UnalignedLength {
-                    order,
-                    unit: order.unit(),
-                    len: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-                },
-            )
-        })?;
-        big_endian.update(chunk);
-        total += filled as u64;
-        if filled < buffer.len() {
-            break;
-        }
+        printer.text(&text)?;
+        printer.record(&HashRecord {
+            record: "rom",
+            path: path_text(path),
+            format: self.order.name(),
+            big_endian: be,
+            padded_to: self.padded_to,
+            as_stored: stored,
+        })
     }
-    if total != meta.len() {
+}
+
+fn hash_file(path: &Path, args: &HashArgs) -> Result<Hashed, Failure> {
+    let options = InspectOptions::default().with_order(args.byte_order);
+    let (size, found) = n64_io::identify_file(path, options)?;
+    let order = found.order;
+    let padded_to = if found.trailing_bytes == 0 {
+        None
+    } else if args.pad {
+        Some(size.next_multiple_of(order.unit() as u64))
+    } else {
         return Err(Failure::new(
             path,
-            format!("file changed while being read: size {} but read {total} bytes", meta.len()),
+            FailureKind::TrailingBytes,
+            format!(
+                "size {size:#x} is not a whole number of {}-byte words, as the {order} byte order needs (pass --pad to hash it as if padded with zeros)",
+                order.unit()
+            ),
         ));
+    };
+    let mut image = ImageReader::open(path, size, order)?.convert_to(ByteOrder::Z64).pad_to(padded_to.unwrap_or(0));
+    let mut big_endian = Hasher::new(Algorithms::ALL);
+    let mut stored = args.as_stored.then(|| Hasher::new(Algorithms::ALL));
+    while let Some(chunk) = image.next_chunk_with(&mut |bytes| {
+        if let Some(stored) = stored.as_mut() {
+            stored.update(bytes);
+        }
+    })? {
+        big_endian.update(chunk);
     }
-    Ok((order.unwrap_or(ByteOrder::Z64), big_endian.finish(), stored.map(Hashers::finish)))
+    Ok(Hashed { order, big_endian: big_endian.finish(), as_stored: stored.map(Hasher::finish), padded_to })
 }
 
-/// Reads until `buffer` is full or the file ends.
-fn fill(file: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
+pub(crate) fn run(args: &HashArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    let settings = Settings {
+        format: if args.json { Format::Json } else { Format::Text },
+        quiet: verbosity.is_quiet(),
+        progress: verbosity.allows_progress(),
+        list_others: false,
+        columns: &[],
+    };
+    let walked = n64_io::walk(&args.paths);
+    batch::run("n64", settings, walked, &["hashed"], |_, entry| hash_file(&entry.path, args), summary_line)
 }
 
-pub(crate) fn run(args: &HashArgs) -> Result<Exit, Stop> {
-    let results: Vec<_> = args.paths.par_iter().map(|p| (p, hash_file(p, args.byte_order, args.as_stored))).collect();
-    let mut exit = Exit::Ok;
-    output::with_stdout(|out| {
-        for (path, result) in &results {
-            match result {
-                Ok((order, be, stored)) => {
-                    if args.json {
-                        let mut record = json!({
-                            "path": path.display().to_string(), "format": order.name(),
-                            "crc32": be.crc32, "md5": be.md5, "sha1": be.sha1,
-                        });
-                        if let Some(s) = stored {
-                            record["as_stored"] = json!({"crc32": s.crc32, "md5": s.md5, "sha1": s.sha1});
-                        }
-                        writeln!(out, "{record}")?;
-                    } else {
-                        writeln!(out, "{}  ({order}, hashed as z64)", path.display())?;
-                        writeln!(out, "  crc32  {}\n  md5    {}\n  sha1   {}", be.crc32, be.md5, be.sha1)?;
-                        if let Some(s) = stored {
-                            writeln!(
-                                out,
-                                "  as stored:\n  crc32  {}\n  md5    {}\n  sha1   {}",
-                                s.crc32, s.md5, s.sha1
-                            )?;
-                        }
-                    }
-                }
-                Err(failure) => {
-                    exit = Exit::Error;
-                    out.flush()?;
-                    output::error_line(&format!("n64: {failure}"));
-                }
-            }
-        }
-        Ok(())
-    })?;
-    Ok(exit)
+fn summary_line(tally: &Tally) -> String {
+    format!("{} hashed, {}", count(tally.get("hashed"), "ROM"), batch::errors_and_others(tally, "left alone"))
 }

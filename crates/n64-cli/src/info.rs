@@ -1,105 +1,84 @@
 //! `n64 info`: every decoded header field of each ROM.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
-use n64_common::{Exit, RomFile, inspect_file, json};
-use n64_core::{CheckStatus, DetectedBy, OrderSource, RomInfo};
-use rayon::prelude::*;
+use n64_common::batch::{self, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::RomRecord;
+use n64_common::{Exit, Failure, count, detection, order_decision};
+use n64_core::{CheckStatus, DetectedBy, GameCode, InspectOptions, RomInfo};
+use n64_io::Entry;
 
 use crate::cli::InfoArgs;
-use n64_common::output::{self, Stop};
 
 pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
-    let options = args.overrides.options();
-    let results: Vec<_> = args
-        .paths
-        .par_iter()
-        .map(|path| {
-            inspect_file(path, options).map(|mut rom| {
-                rom.prefix = Vec::new(); // keep the facts, not a megabyte per ROM
-                rom
-            })
-        })
-        .collect();
-    let mut exit = Exit::Ok;
-    let mut printed = false;
-    output::with_stdout(|out| {
-        for result in &results {
-            match result {
-                Ok(rom) => {
-                    if rom.info.check.is_valid() == Some(false) {
-                        exit = exit.and(Exit::Problems);
-                    }
-                    if args.json {
-                        writeln!(out, "{}", json::rom_json(&rom.path, &rom.info))?;
-                    } else {
-                        if printed {
-                            writeln!(out)?;
-                        }
-                        out.write_all(describe(rom).as_bytes())?;
-                        printed = true;
-                    }
+    let options = InspectOptions::default().with_cic(args.cic).with_order(args.byte_order);
+    let entries: Vec<Entry> = args.paths.iter().map(Entry::named).collect();
+    let results = batch::map(&entries, false, Vec::new, |buffer, entry| {
+        n64_io::inspect_file_into(&entry.path, options, buffer)
+            .map(|(_, info)| (info, buffer.len()))
+            .map_err(Failure::from)
+    });
+    let mut printer = Printer::new("n64", if args.json { Format::Json } else { Format::Text });
+    let mut tally = Tally::new(&["roms"]);
+    let mut first = true;
+    for (entry, result) in entries.iter().zip(&results) {
+        match result {
+            Ok((info, read)) => {
+                tracing::debug!("{}: {}", entry.path.display(), detection(info, *read));
+                let problem = info.check.is_valid() == Some(false) || info.trailing_bytes > 0;
+                tally.add("roms", if problem { Exit::Problems } else { Exit::Ok });
+                printer.record(&RomRecord::new(&entry.path, info))?;
+                if !first {
+                    printer.line("")?;
                 }
-                Err(failure) => {
-                    exit = exit.and(Exit::Error);
-                    output::error_line(&format!("n64: {failure}"));
-                }
+                printer.text(&describe(&entry.path, info))?;
+                first = false;
+            }
+            Err(failure) => {
+                tally.add(batch::ERRORS, Exit::Error);
+                printer.failure(failure)?;
             }
         }
-        Ok(())
-    })?;
-    Ok(exit)
-}
-
-fn order_text(info: &RomInfo) -> String {
-    let name = match info.order {
-        n64_core::ByteOrder::Z64 => "big-endian",
-        n64_core::ByteOrder::V64 => "byte-swapped",
-        n64_core::ByteOrder::N64 => "little-endian",
-    };
-    let how = match info.order_source {
-        OrderSource::Magic => String::new(),
-        OrderSource::Given => ", as given".to_owned(),
-        OrderSource::BootCode { magic: None } => {
-            ", inferred from the boot code (first word is no known magic)".to_owned()
-        }
-        OrderSource::BootCode { magic: Some(m) } => {
-            format!(", inferred from the boot code (first word claims {m})")
-        }
-    };
-    format!("{} ({name}{how})", info.order)
+    }
+    printer.finish()?;
+    Ok(tally.exit())
 }
 
 fn size_text(size: u64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let (value, unit) =
         if size >= 1 << 20 { (size as f64 / f64::from(1u32 << 20), "MiB") } else { (size as f64 / 1024.0, "KiB") };
-    format!("{size} bytes ({value:.2} {unit})")
+    format!("{} ({value:.2} {unit})", count(usize::try_from(size).unwrap_or(usize::MAX), "byte"))
 }
 
-/// "NSME: Game Pak (N), E (North America), serial NUS-NSME-USA", or "none" for zero bytes.
-fn game_code_text(code: n64_core::GameCode) -> String {
-    if code.raw() == [0; 4] {
+/// "NSME: Game Pak (N), E (North America), serial NUS-NSME-USA"; "none (all zero)"; "none (not
+/// printable: 00 45 44 00)".
+pub(crate) fn game_code_text(code: GameCode) -> String {
+    if code.is_zero() {
         return "none (all zero)".to_owned();
     }
+    let Some(text) = code.text() else {
+        return format!("none (not printable: {})", code.raw().map(|b| format!("{b:02X}")).join(" "));
+    };
     let category = u8::from(code.category());
-    let mut text = format!(
-        "{code}: {} ({}), {}",
-        code.category().description(),
-        if category.is_ascii_graphic() { char::from(category).to_string() } else { format!("0x{category:02x}") },
-        code.destination()
-    );
+    let mut line =
+        format!("{text}: {} ({}), {}", code.category().description(), char::from(category), code.destination());
     if let Some(serial) = code.serial() {
-        let _ = write!(text, ", serial {serial}");
+        let _ = write!(line, ", serial {serial}");
     }
-    text
+    line
 }
 
 /// "CIC 6102/7101 (Nintendo boot code)" and friends.
-pub(crate) fn cic_text(info: &RomInfo) -> String {
+fn cic_text(info: &RomInfo) -> String {
     let family = info.family().map_or_else(|| "unknown boot code".to_owned(), |f| f.to_string());
     match (info.cic, info.cic_source) {
-        (Some(kind), Some(DetectedBy::Given)) => format!("CIC {kind} (given; {family})"),
+        (Some(kind), Some(DetectedBy::Given)) => match info.cic_contradiction() {
+            Some((_, detected)) => format!("CIC {kind} (given; the boot code, {family}, is made for CIC {detected})"),
+            None => format!("CIC {kind} (given; {family})"),
+        },
         (Some(kind), Some(DetectedBy::Crc32)) => {
             format!("CIC {kind} ({family}, by CRC32; not signed for the CIC's IPL2 checksum)")
         }
@@ -109,7 +88,7 @@ pub(crate) fn cic_text(info: &RomInfo) -> String {
 }
 
 /// "valid", "INVALID (expected …)", "not required (libdragon boot code)", …
-pub(crate) fn check_text(info: &RomInfo) -> String {
+fn check_text(info: &RomInfo) -> String {
     let stored = info.header.check_code();
     let padded = |c: &n64_core::Computed| if c.padded { ", ROM shorter than checked range: zero-padded" } else { "" };
     match &info.check {
@@ -121,26 +100,30 @@ pub(crate) fn check_text(info: &RomInfo) -> String {
             c.code
         ),
         CheckStatus::UnknownCic => format!("{stored} unknown (CIC unknown; pass --cic KIND)"),
-        CheckStatus::NotApplicable => format!("{stored} not applicable (64DD: kept inside the boot code)"),
+        _ => format!("{stored} not applicable (64DD: kept inside the boot code)"),
     }
 }
 
-fn describe(rom: &RomFile) -> String {
-    let info = &rom.info;
+fn describe(path: &Path, info: &RomInfo) -> String {
     let header = &info.header;
-    let code = header.game_code();
+    let order_name = match info.order {
+        n64_core::ByteOrder::Z64 => "big-endian",
+        n64_core::ByteOrder::V64 => "byte-swapped",
+        _ => "little-endian",
+    };
+    let title = header.title();
     let mut lines: Vec<(&str, String)> = vec![
-        ("Format", order_text(info)),
-        ("Size", size_text(rom.size)),
-        ("Title", {
-            let title = header.title();
+        ("Format", format!("{} ({order_name}; {})", info.order, order_decision(info))),
+        ("Size", size_text(info.size)),
+        (
+            "Title",
             if title.is_clean() {
                 format!("\"{}\"", title.text())
             } else {
                 format!("\"{}\" (undecodable bytes escaped)", title.escaped())
-            }
-        }),
-        ("Game code", game_code_text(code)),
+            },
+        ),
+        ("Game code", game_code_text(header.game_code())),
     ];
     if let Some(version) = header.rom_version() {
         lines.push(("ROM version", format!("{version} (1.{version})")));
@@ -172,9 +155,22 @@ fn describe(rom: &RomFile) -> String {
                 .push((["Controller 1", "Controller 2", "Controller 3", "Controller 4"][port], controller.to_string()));
         }
     }
-    let mut text = format!("{}\n", rom.path.display());
+    if info.trailing_bytes > 0 {
+        lines.push(("Problem", trailing_text(info)));
+    }
+    let mut text = format!("{}\n", path.display());
     for (label, value) in lines {
         let _ = writeln!(text, "  {label:<14}{value}");
     }
     text
+}
+
+/// "2 trailing bytes after the last whole 4-byte word of the n64 order".
+pub(crate) fn trailing_text(info: &RomInfo) -> String {
+    format!(
+        "{} after the last whole {}-byte word of the {} order",
+        count(info.trailing_bytes, "trailing byte"),
+        info.order.unit(),
+        info.order
+    )
 }

@@ -9,7 +9,8 @@ mod scan;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use n64_common::{init_logging, output};
+use n64_common::output::{self, Stop};
+use n64_common::{Exit, init_logging};
 
 use crate::cli::{Cli, Command};
 
@@ -18,11 +19,19 @@ fn main() -> ExitCode {
     init_logging(cli.verbosity);
     let result = match &cli.command {
         Command::Info(args) => info::run(args),
-        Command::Check(args) => check::run(args, cli.verbosity.is_quiet()),
-        Command::Scan(args) => scan::run(args, !cli.verbosity.allows_progress()),
-        Command::Hash(args) => hash::run(args),
-        Command::Completions { shell } => output::completions(Cli::command(), *shell),
-        Command::Man => output::man_page(Cli::command()),
+        Command::Check(args) => check::run(args, cli.verbosity),
+        Command::Scan(args) => scan::run(args, cli.verbosity),
+        Command::Hash(args) => hash::run(args, cli.verbosity),
+        Command::Completions { shell } => print(n64_common::completion_script(Cli::command(), *shell).as_bytes()),
+        Command::Man { page } => match n64_common::man_page(Cli::command(), page.as_deref()) {
+            Ok(page) => print(&page),
+            Err(message) => Ok(n64_common::batch::usage_error("n64", message)),
+        },
     };
     output::exit_code("n64", result)
+}
+
+fn print(bytes: &[u8]) -> Result<Exit, Stop> {
+    output::with_stdout(|out| out.write_all(bytes))?;
+    Ok(Exit::Ok)
 }

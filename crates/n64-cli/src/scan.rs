@@ -1,16 +1,18 @@
 //! `n64 scan`: list the ROMs under directories, recognised by content.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use n64_common::{Exit, Failure, RomFile, inspect_file_reusing, json, progress_bar, walk};
-use n64_core::{ByteOrder, InspectOptions};
-use rayon::prelude::*;
-use serde_json::{Value, json};
+use n64_common::batch::{self, Outcome, Settings, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::{OtherRecord, RomRecord};
+use n64_common::{Exit, Failure, Verbosity, count, detection};
+use n64_core::{ByteOrder, InspectOptions, RomInfo};
+use serde::Serialize;
 
 use crate::cli::ScanArgs;
-use n64_common::output::{self, Stop};
 
-const COLUMNS: [&str; 11] = [
+/// The columns of the table and of the CSV header (a contract: add columns at the end only).
+const COLUMNS: [&str; 12] = [
     "path",
     "format",
     "extension",
@@ -22,147 +24,133 @@ const COLUMNS: [&str; 11] = [
     "cic",
     "check_code",
     "save_type",
+    "trailing_bytes",
 ];
 
 /// Whether the file extension names the byte order found inside: `None` when the extension is
 /// not one of z64/v64/n64.
 pub(crate) fn extension_matches(path: &Path, order: ByteOrder) -> Option<bool> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    ByteOrder::ALL.iter().any(|o| o.name() == ext).then(|| ext == order.name())
+    n64_io::order_of_extension(path).map(|named| named == order)
 }
 
-fn row(rom: &RomFile) -> [String; 11] {
-    let info = &rom.info;
+/// `"type": "rom"` of `n64 scan --json`: the `info` record and whether the extension fits.
+#[derive(Debug, Serialize)]
+struct ScanRecord {
+    #[serde(flatten)]
+    rom: RomRecord,
+    extension_matches: Option<bool>,
+}
+
+/// One ROM found.
+struct Found {
+    info: RomInfo,
+    read: usize,
+    extension: Option<bool>,
+}
+
+impl Outcome for Found {
+    fn tally(&self) -> (&'static str, Exit) {
+        ("roms", Exit::Ok)
+    }
+
+    fn counters(&self) -> Vec<&'static str> {
+        let mut counters = Vec::new();
+        if self.info.check.is_valid() == Some(false) {
+            counters.push("invalid_check_codes");
+        }
+        if self.extension == Some(false) {
+            counters.push("extension_mismatches");
+        }
+        if self.info.trailing_bytes > 0 {
+            counters.push("trailing_bytes");
+        }
+        counters
+    }
+
+    fn log(&self, path: &Path) {
+        tracing::debug!("{}: {}", path.display(), detection(&self.info, self.read));
+    }
+
+    fn print(&self, path: &Path, printer: &mut Printer, _quiet: bool) -> Result<(), Stop> {
+        printer.record(&ScanRecord { rom: RomRecord::new(path, &self.info), extension_matches: self.extension })?;
+        printer.row(row(path, &self.info, self.extension))
+    }
+
+    fn print_other(path: &Path, reason: &str, printer: &mut Printer) -> Result<(), Stop> {
+        printer.record(&OtherRecord::new(path, reason))?;
+        match printer.format() {
+            Format::Csv => {
+                let mut cells = vec![String::new(); COLUMNS.len()];
+                cells[0] = path.display().to_string();
+                cells[9] = format!("not a ROM: {reason}");
+                printer.row(cells)
+            }
+            _ => printer.line(format_args!("{}: not a ROM: {reason}", path.display())),
+        }
+    }
+}
+
+fn row(path: &Path, info: &RomInfo, extension: Option<bool>) -> Vec<String> {
     let header = &info.header;
     let code = header.game_code();
-    let ext = match extension_matches(&rom.path, info.order) {
-        Some(true) => "ok".to_owned(),
-        Some(false) => "MISMATCH".to_owned(),
-        None => "-".to_owned(),
-    };
-    [
-        rom.path.display().to_string(),
+    vec![
+        path.display().to_string(),
         info.order.to_string(),
-        ext,
-        rom.size.to_string(),
+        match extension {
+            Some(true) => "ok".to_owned(),
+            Some(false) => "MISMATCH".to_owned(),
+            None => "-".to_owned(),
+        },
+        info.size.to_string(),
         header.title().text(),
-        code.to_string(),
+        code.text().unwrap_or("-").to_owned(),
         code.destination().description().to_owned(),
         header.rom_version().map_or_else(|| "-".to_owned(), |v| v.to_string()),
         info.cic.map_or_else(|| "unknown".to_owned(), |k| k.name().to_owned()),
-        json::status_word(&info.check).to_owned(),
+        info.check.name().to_owned(),
         header.homebrew().map_or_else(|| "-".to_owned(), |hb| hb.save_type.name().unwrap_or("unknown").to_owned()),
+        info.trailing_bytes.to_string(),
     ]
 }
 
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
+pub(crate) fn run(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    let format = match (args.json, args.csv) {
+        (true, _) => Format::Json,
+        (_, true) => Format::Csv,
+        _ => Format::Text,
+    };
+    let settings = Settings {
+        format,
+        quiet: false,
+        progress: verbosity.allows_progress(),
+        list_others: args.all,
+        columns: &COLUMNS,
+    };
+    let walked = n64_io::walk(&args.paths);
+    batch::run(
+        "n64",
+        settings,
+        walked,
+        &["roms", "invalid_check_codes", "extension_mismatches", "trailing_bytes"],
+        |buffer, entry| {
+            let (_, info) =
+                n64_io::inspect_file_into(&entry.path, InspectOptions::default(), buffer).map_err(Failure::from)?;
+            // Keep the decoded facts only: a collection of thousands of ROMs must not hold a
+            // megabyte of each (the buffer is reused by the next file of this thread).
+            Ok(Found { extension: extension_matches(&entry.path, info.order), info, read: buffer.len() })
+        },
+        summary_line,
+    )
 }
 
-fn table(rows: &[[String; 11]]) -> String {
-    let header = COLUMNS.map(str::to_uppercase);
-    let mut widths = header.each_ref().map(|h| h.chars().count());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut text = String::new();
-    for row in std::iter::once(&header).chain(rows) {
-        let cells: Vec<String> = row.iter().zip(widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-        text.push_str(cells.join("  ").trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-pub(crate) fn run(args: &ScanArgs, quiet: bool) -> Result<Exit, Stop> {
-    let walked = walk(&args.paths);
-    let bar = progress_bar(walked.files.len(), !quiet && !args.json && !args.csv);
-    let results: Vec<(PathBuf, Result<RomFile, Failure>)> =
-        walked
-            .files
-            .par_iter()
-            .map_init(Vec::new, |buffer, path| {
-                // Only the decoded facts are kept, and one read buffer serves every file of a
-                // thread: a collection of thousands of ROMs must not hold a megabyte of each.
-                let result = inspect_file_reusing(path, InspectOptions::default(), buffer)
-                    .map(|(size, info)| RomFile { path: path.clone(), size, prefix: Vec::new(), info });
-                bar.inc(1);
-                (path.clone(), result)
-            })
-            .collect();
-    bar.finish_and_clear();
-
-    let mut roms = Vec::new();
-    let mut not_roms = walked.skipped.clone();
-    let mut errors = walked.failures.clone();
-    for (_, result) in results {
-        match result {
-            Ok(rom) => roms.push(rom),
-            Err(failure) if failure.not_a_rom => not_roms.push(failure),
-            Err(failure) => errors.push(failure),
-        }
-    }
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
-    not_roms.sort_by(|a, b| a.path.cmp(&b.path));
-    for failure in &errors {
-        output::error_line(&format!("n64: {failure}"));
-    }
-    let mismatched = roms.iter().filter(|r| extension_matches(&r.path, r.info.order) == Some(false)).count();
-    let invalid = roms.iter().filter(|r| r.info.check.is_valid() == Some(false)).count();
-
-    output::with_stdout(|out| {
-        if args.json {
-            for rom in &roms {
-                let mut record = json::rom_json(&rom.path, &rom.info);
-                record["extension_matches"] = json!(extension_matches(&rom.path, rom.info.order));
-                writeln!(out, "{record}")?;
-            }
-            if args.all {
-                for failure in &not_roms {
-                    writeln!(out, "{}", json::failure_json(failure))?;
-                }
-            }
-            let summary: Value = json!({"summary": {
-                "roms": roms.len(), "not_roms": not_roms.len(), "errors": errors.len(),
-                "invalid_check_codes": invalid, "extension_mismatches": mismatched,
-            }});
-            writeln!(out, "{summary}")?;
-        } else if args.csv {
-            writeln!(out, "{}", COLUMNS.join(","))?;
-            for rom in &roms {
-                writeln!(out, "{}", row(rom).map(|f| csv_field(&f)).join(","))?;
-            }
-            if args.all {
-                for failure in &not_roms {
-                    let mut fields: [String; 11] = Default::default();
-                    fields[0] = failure.path.display().to_string();
-                    fields[9] = format!("not a ROM: {}", failure.message);
-                    writeln!(out, "{}", fields.map(|f| csv_field(&f)).join(","))?;
-                }
-            }
-        } else {
-            let cells: Vec<[String; 11]> = roms.iter().map(row).collect();
-            out.write_all(table(&cells).as_bytes())?;
-            if args.all {
-                for failure in &not_roms {
-                    writeln!(out, "{}: not a ROM: {}", failure.path.display(), failure.message)?;
-                }
-            }
-            writeln!(
-                out,
-                "{} ROMs ({invalid} with an invalid check code, {mismatched} with a misleading extension), {} other files, {} errors",
-                roms.len(),
-                not_roms.len(),
-                errors.len()
-            )?;
-        }
-        Ok(())
-    })?;
-    Ok(if errors.is_empty() { Exit::Ok } else { Exit::Error })
+fn summary_line(tally: &Tally) -> String {
+    format!(
+        "{} ({} with an invalid check code, {} with a misleading extension, {} with trailing bytes), {}, {}",
+        count(tally.get("roms"), "ROM"),
+        tally.get("invalid_check_codes"),
+        tally.get("extension_mismatches"),
+        tally.get("trailing_bytes"),
+        count(tally.get(batch::OTHER_FILES), "other file"),
+        count(tally.get(batch::ERRORS), "error")
+    )
 }

@@ -8,10 +8,13 @@ pub enum Exit {
     /// 0: everything asked for is as it should be.
     #[default]
     Ok,
-    /// 1: a problem was found (an invalid check code, a file skipped, a change a dry run would make).
+    /// 1: a problem was found (an invalid check code, trailing bytes, a file skipped, a change a
+    /// dry run would make).
     Problems,
     /// 2: an error occurred (unreadable or non-ROM input, a failed write, bad usage).
     Error,
+    /// 130: interrupted (Ctrl-C); what was done is reported.
+    Interrupted,
 }
 
 impl Exit {
@@ -27,6 +30,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::Problems => 1,
             Exit::Error => 2,
+            Exit::Interrupted => 130,
         }
     }
 }

@@ -1,26 +1,24 @@
-//! What the `n64` and `n64-fix` binaries share: reading ROM files without surprises, walking
-//! collections, the JSON record of a ROM, exit codes and logging.
-//!
-//! Errors here carry the path; `n64-core` never sees one.
+//! The command-line glue both binaries share, and nothing a library user would want: clap value
+//! parsers, the batch runner, the JSON records, output and exit codes, progress, verbosity and
+//! logging, completion scripts and man pages. Files are read and written through `n64-io`.
 
+pub mod args;
+pub mod batch;
+mod describe;
+mod docs;
 mod exit;
 mod failure;
-pub mod json;
 mod logging;
 pub mod output;
 mod progress;
-mod read;
-mod walk;
+pub mod records;
 
+pub use describe::{cic_decision, detection, order_decision};
+pub use docs::{completion_script, man_page};
 pub use exit::Exit;
-pub use failure::Failure;
+pub use failure::{Failure, FailureKind, count};
 pub use logging::{Verbosity, init_logging};
 pub use progress::progress_bar;
-pub use read::{RomFile, inspect_file, inspect_file_reusing, open_regular, read_prefix};
-pub use walk::{Walked, walk};
 
-/// Parses a command-line value with n64-core's `FromStr` (whose errors list the valid values),
-/// for clap's `value_parser`.
-pub fn parse_arg<T: std::str::FromStr<Err = n64_core::Error>>(s: &str) -> Result<T, String> {
-    s.parse().map_err(|e: n64_core::Error| e.to_string())
-}
+/// The shells completion scripts can be printed for.
+pub use clap_complete::Shell;

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, Result};
+use crate::{Error, NameKind, Result};
 
 /// First words (as big-endian values) that mark the start of an N64 image.
 ///
@@ -21,7 +21,7 @@ pub const KNOWN_MAGICS: [u32; 3] = [0x8037_1240, 0x8027_0740, 0x8037_1241];
 
 /// How the bytes of a ROM image are ordered in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
+#[non_exhaustive]
 pub enum ByteOrder {
     /// Big-endian, the console's own order (`.z64`).
     Z64,
@@ -122,7 +122,7 @@ impl FromStr for ByteOrder {
             "z64" | "big" | "be" | "big-endian" => Ok(ByteOrder::Z64),
             "v64" | "byteswapped" | "byte-swapped" | "swapped" => Ok(ByteOrder::V64),
             "n64" | "little" | "le" | "little-endian" => Ok(ByteOrder::N64),
-            _ => Err(Error::UnknownName { what: "byte order", found: s.to_owned(), valid: "z64, v64, n64".to_owned() }),
+            _ => Err(Error::UnknownName { kind: NameKind::ByteOrder, found: s.to_owned(), valid: "z64, v64, n64".to_owned() }),
         }
     }
 }

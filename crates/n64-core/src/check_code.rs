@@ -59,16 +59,17 @@ impl FromStr for CheckCode {
         let digits: String = s.chars().filter(|c| !matches!(c, ' ' | ':' | '_')).collect();
         let digits = digits.strip_prefix("0x").unwrap_or(&digits);
         if digits.len() != 16 {
-            return Err(Error::InvalidField { field: "check code", reason: format!("{s:?} is not 16 hex digits") });
+            return Err(Error::CheckCodeSyntax { text: s.to_owned() });
         }
         u64::from_str_radix(digits, 16)
             .map(CheckCode::from_u64)
-            .map_err(|_| Error::InvalidField { field: "check code", reason: format!("{s:?} is not 16 hex digits") })
+            .map_err(|_| Error::CheckCodeSyntax { text: s.to_owned() })
     }
 }
 
 /// A computed check code and how it was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Computed {
     /// The value the boot code would expect at 0x10..0x18.
     pub code: CheckCode,
@@ -114,9 +115,7 @@ pub fn data_len(kind: CicKind, boot_address: u32) -> usize {
 pub fn compute(rom: &[u8], order: ByteOrder, kind: CicKind) -> Result<Computed> {
     order.check_len(rom.len())?;
     let (Some(seed), Some(magic)) = (kind.check_code_seed(), kind.check_code_magic()) else {
-        return Err(Error::CheckCodeNotApplicable {
-            reason: format!("CIC {} (64DD) keeps its check code inside the boot code, not in the header", kind.name()),
-        });
+        return Err(Error::CheckCodeInBootCode { cic: kind });
     };
     let boot_address = word_at(rom, order, 0x08);
     let data_len = data_len(kind, boot_address);
@@ -266,7 +265,7 @@ mod tests {
     #[test]
     fn the_64dd_kinds_have_no_header_check_code() {
         let rom = [0u8; 0x1000];
-        assert!(matches!(compute(&rom, ByteOrder::Z64, CicKind::Cic8303), Err(Error::CheckCodeNotApplicable { .. })));
+        assert!(matches!(compute(&rom, ByteOrder::Z64, CicKind::Cic8303), Err(Error::CheckCodeInBootCode { cic: CicKind::Cic8303 })));
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub enum CicKind {
 
 /// How a boot code's CIC was recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DetectedBy {
     /// The IPL2 checksum matched: the boot code is signed for this CIC (what the console checks).
     Ipl2Checksum,
@@ -288,7 +289,7 @@ impl FromStr for CicKind {
             "8501" | "ddus" => CicKind::Cic8501,
             _ => {
                 return Err(Error::UnknownName {
-                    what: "CIC kind",
+                    kind: crate::NameKind::CicKind,
                     found: s.to_owned(),
                     valid: CicKind::CHECK_CODE_NAMES.join(", "),
                 });
@@ -300,6 +301,7 @@ impl FromStr for CicKind {
 
 /// What is known about a boot code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BootCode {
     /// The CIC it is signed for (or that its CRC32 names), `None` when unknown.
     pub cic: Option<CicKind>,
@@ -344,13 +346,6 @@ impl BootCode {
             },
             (None, None) => BootCode { cic: None, detected_by: None, family, crc32 },
         }
-    }
-
-    /// Names a boot code by its CRC32 and banner only, without the IPL2 checksum: for callers
-    /// that already know the CIC. [`BootCode::cic`] is then `None`.
-    pub fn name_only(boot: &[u8; BOOT_CODE_LEN]) -> BootCode {
-        let crc32 = crc32fast::hash(boot);
-        BootCode { cic: None, detected_by: None, family: family_of(boot, crc32), crc32 }
     }
 
     /// Whether the boot code is recognised at all (a CIC or a known family).

@@ -65,6 +65,7 @@ impl Category {
 
 /// The television standard a destination implies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VideoStandard {
     /// NTSC (and PAL-M in Brazil, which runs at NTSC timing).
     Ntsc,
@@ -156,9 +157,14 @@ destinations! {
 }
 
 impl fmt::Display for Destination {
-    /// `"E (North America)"`.
+    /// `"E (North America)"`; a byte that is not printable ASCII as hex: `"0x00 (unknown)"`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", printable(u8::from(*self)), self.description())
+        let byte = u8::from(*self);
+        if byte.is_ascii_graphic() {
+            write!(f, "{} ({})", char::from(byte), self.description())
+        } else {
+            write!(f, "{byte:#04x} ({})", self.description())
+        }
     }
 }
 
@@ -191,7 +197,7 @@ impl FromStr for Destination {
                 })
             })
             .ok_or_else(|| Error::UnknownName {
-                what: "region",
+                kind: crate::NameKind::Region,
                 found: s.to_owned(),
                 valid: Destination::ALL
                     .iter()
@@ -202,7 +208,8 @@ impl FromStr for Destination {
     }
 }
 
-fn printable(b: u8) -> String {
+/// The byte as a character when it is printable ASCII, else `\xNN` (lossless).
+fn escaped(b: u8) -> String {
     if b.is_ascii_graphic() { char::from(b).to_string() } else { format!("\\x{b:02X}") }
 }
 
@@ -243,6 +250,23 @@ impl GameCode {
         self.raw.iter().all(u8::is_ascii_alphanumeric)
     }
 
+    /// The four characters when every byte is printable ASCII (no space, no control byte),
+    /// `None` otherwise: a code to show or to put in a file name, never an escaped one.
+    ///
+    /// ```
+    /// use n64_core::GameCode;
+    /// assert_eq!(GameCode::from_raw(*b"NSME").text(), Some("NSME"));
+    /// assert_eq!(GameCode::from_raw(*b"\0ED\0").text(), None);
+    /// ```
+    pub fn text(&self) -> Option<&str> {
+        if self.raw.iter().all(u8::is_ascii_graphic) { std::str::from_utf8(&self.raw).ok() } else { None }
+    }
+
+    /// Whether the four bytes are all zero (no game code at all).
+    pub fn is_zero(&self) -> bool {
+        self.raw == [0; 4]
+    }
+
     /// The cartridge serial, `NUS-NSME-USA`, when the code is alphanumeric and the
     /// destination has a customary suffix.
     ///
@@ -261,9 +285,10 @@ impl GameCode {
 }
 
 impl fmt::Display for GameCode {
-    /// The four characters; bytes that are not printable ASCII as `\xNN`.
+    /// The four characters; bytes that are not printable ASCII as `\xNN`, so that no byte is
+    /// lost (use [`GameCode::text`] for a code to show a user).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.raw.iter().try_for_each(|&b| f.write_str(&printable(b)))
+        self.raw.iter().try_for_each(|&b| f.write_str(&escaped(b)))
     }
 }
 
@@ -275,10 +300,7 @@ impl FromStr for GameCode {
         let bytes = s.as_bytes();
         match <[u8; 4]>::try_from(bytes) {
             Ok(raw) if raw.iter().all(u8::is_ascii_alphanumeric) => Ok(GameCode { raw }),
-            _ => Err(Error::InvalidField {
-                field: "game code",
-                reason: format!("{s:?} is not 4 ASCII letters or digits (e.g. NSME)"),
-            }),
+            _ => Err(Error::GameCodeSyntax { text: s.to_owned() }),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{ByteOrder, CheckCode, Error, GameCode, HomebrewHeader, Result, Title, convert, homebrew};
+use crate::{ByteOrder, CheckCode, Error, GameCode, HomebrewHeader, Result, Structure, Title, convert, homebrew};
 
 /// Length of the header in bytes.
 pub const HEADER_LEN: usize = 0x40;
@@ -115,7 +115,7 @@ impl Header {
     /// ```
     pub fn read(rom: &[u8], order: ByteOrder) -> Result<Header> {
         let stored =
-            rom.get(..HEADER_LEN).ok_or(Error::TooShort { what: "header", expected: HEADER_LEN, found: rom.len() })?;
+            rom.get(..HEADER_LEN).ok_or(Error::TooShort { what: Structure::Header, expected: HEADER_LEN, found: rom.len() })?;
         let mut bytes: [u8; HEADER_LEN] = stored.try_into().expect("slice is HEADER_LEN bytes");
         convert(&mut bytes, order, ByteOrder::Z64)?;
         Ok(Header { bytes })
@@ -125,7 +125,7 @@ impl Header {
     pub fn write(&self, rom: &mut [u8], order: ByteOrder) -> Result<()> {
         let found = rom.len();
         let target =
-            rom.get_mut(..HEADER_LEN).ok_or(Error::TooShort { what: "header", expected: HEADER_LEN, found })?;
+            rom.get_mut(..HEADER_LEN).ok_or(Error::TooShort { what: Structure::Header, expected: HEADER_LEN, found })?;
         let mut bytes = self.bytes;
         convert(&mut bytes, ByteOrder::Z64, order)?;
         target.copy_from_slice(&bytes);
@@ -250,12 +250,7 @@ impl Header {
     /// `"ED"` is refused, since it would silently drop that header.
     pub fn set_game_code(&mut self, code: GameCode) -> Result<()> {
         if self.homebrew().is_some() && code.unique() != homebrew::MARKER {
-            return Err(Error::InvalidField {
-                field: "game code",
-                reason: format!(
-                    "{code}: the unique code must stay \"ED\" while the Advanced Homebrew header is in use"
-                ),
-            });
+            return Err(Error::HomebrewMarkerNeeded { code });
         }
         self.bytes[0x3B..0x3F].copy_from_slice(&code.raw());
         Ok(())
@@ -275,10 +270,7 @@ impl Header {
     /// save type there.
     pub fn set_rom_version(&mut self, version: u8) -> Result<()> {
         if self.homebrew().is_some() {
-            return Err(Error::InvalidField {
-                field: "ROM version",
-                reason: "byte 0x3F holds the save type of the Advanced Homebrew header".to_owned(),
-            });
+            return Err(Error::RomVersionInHomebrewHeader);
         }
         self.bytes[0x3F] = version;
         Ok(())

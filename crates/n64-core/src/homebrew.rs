@@ -10,14 +10,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, Result};
+use crate::{Error, NameKind, Result};
 
 /// The marker at 0x3C..0x3E.
 pub(crate) const MARKER: [u8; 2] = *b"ED";
 
 macro_rules! named_enum {
     (
-        $(#[$meta:meta])* $name:ident, $what:literal {
+        $(#[$meta:meta])* $name:ident, $what:expr, {
             $($(#[$vmeta:meta])* $variant:ident = $value:literal, $cli:literal, $desc:literal;)*
         }
     ) => {
@@ -71,7 +71,7 @@ macro_rules! named_enum {
                 let key = s.trim().to_ascii_lowercase().replace('_', "-");
                 match key.as_str() {
                     $($cli => Ok($name::$variant),)*
-                    _ => Err(Error::UnknownName { what: $what, found: s.to_owned(), valid: Self::NAMES.join(", ") }),
+                    _ => Err(Error::UnknownName { kind: $what, found: s.to_owned(), valid: Self::NAMES.join(", ") }),
                 }
             }
         }
@@ -89,7 +89,7 @@ macro_rules! named_enum {
 
 named_enum! {
     /// What is expected on a controller port (header 0x34..0x38).
-    Controller, "controller kind" {
+    Controller, NameKind::Controller, {
         /// 0x00: a standard N64 controller, or no information (emulators use their default).
         N64 = 0x00, "n64", "N64 controller";
         /// 0x01: N64 controller with Rumble Pak.
@@ -115,7 +115,7 @@ named_enum! {
 
 named_enum! {
     /// The save hardware the game expects (high nibble of header 0x3F).
-    SaveType, "save type" {
+    SaveType, NameKind::SaveType, {
         /// 0: no save hardware.
         None = 0, "none", "none";
         /// 1: 4 Kbit EEPROM.
@@ -134,7 +134,10 @@ named_enum! {
 }
 
 /// The decoded Advanced Homebrew header.
+///
+/// Build one from [`HomebrewHeader::default`] (or a decoded one) and set its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct HomebrewHeader {
     /// Expected controller per port 1..4.
     pub controllers: [Controller; 4],
@@ -194,7 +197,7 @@ impl HomebrewHeader {
     pub fn encode(&self, header: &mut [u8; 64]) -> Result<()> {
         let save = self.save_type.code();
         if save > 0x0F {
-            return Err(Error::InvalidField { field: "save type", reason: format!("{save} does not fit in 4 bits") });
+            return Err(Error::SaveTypeOutOfRange { code: save });
         }
         for (i, controller) in self.controllers.iter().enumerate() {
             header[0x34 + i] = controller.code();

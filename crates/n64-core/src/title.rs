@@ -96,15 +96,9 @@ impl Title {
     pub fn encode(text: &str) -> Result<Title> {
         let mut raw = [b' '; TITLE_LEN];
         for (len, c) in text.chars().enumerate() {
-            let byte = encode_char(c).ok_or_else(|| Error::InvalidField {
-                field: "title",
-                reason: format!("{c:?} cannot be encoded in JIS X 0201 (ASCII or half-width katakana)"),
-            })?;
+            let byte = encode_char(c).ok_or(Error::TitleCharacter { character: c })?;
             if len == TITLE_LEN {
-                return Err(Error::InvalidField {
-                    field: "title",
-                    reason: format!("{text:?} is {} characters, the field holds {TITLE_LEN}", text.chars().count()),
-                });
+                return Err(Error::TitleTooLong { chars: text.chars().count(), max: TITLE_LEN });
             }
             raw[len] = byte;
         }

@@ -103,7 +103,7 @@ proptest! {
     #[test]
     fn inspect_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..0x1100)) {
         let _ = inspect(&bytes, bytes.len() as u64, InspectOptions::default());
-        let _ = inspect(&bytes, bytes.len() as u64, InspectOptions { cic: Some(CicKind::Cic6105), order: Some(ByteOrder::V64) });
+        let _ = inspect(&bytes, bytes.len() as u64, InspectOptions::default().with_cic(Some(CicKind::Cic6105)).with_order(Some(ByteOrder::V64)));
     }
 }
 

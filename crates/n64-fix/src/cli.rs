@@ -1,21 +1,23 @@
-//! Command-line definitions.
+//! Command-line definitions (also the source of completions and the man pages).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use n64_common::Verbosity;
+use n64_common::args::{byte_order_parser, parse_arg, parse_check_code_cic};
+use n64_common::{Shell, Verbosity};
 use n64_core::{ByteOrder, CicKind, Controller, Destination, GameCode, SaveType};
 
 /// Repair and normalise Nintendo 64 ROM images: check code, header fields, byte order.
 ///
 /// Every change is written to a temporary file next to the original, synced, and renamed over
 /// it: an interrupted run never leaves a half-written ROM. Files that need no change are not
-/// touched.
+/// touched. A rewritten file is a new file (a new inode): hard links to the old one keep the
+/// old content. Permissions are kept, and owner and group where the user may set them.
 ///
-/// Exit codes: 0 every file is as it should be, 1 something was skipped (or, with --dry-run,
-/// would change), 2 an error occurred.
+/// Exit codes: 0 every file is as it should be; 1 something was skipped (or, with --dry-run,
+/// would change); 2 an error occurred; 130 interrupted (Ctrl-C; what was done is reported).
 #[derive(Debug, Parser)]
-#[command(name = "n64-fix", version, about, long_about)]
+#[command(name = "n64-fix", version)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) verbosity: Verbosity,
@@ -27,7 +29,9 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Fix the check code (CRC1/CRC2 at 0x10..0x18) of ROM files, and of directories recursively.
     ///
-    /// Only the 8 check code bytes change, in the file's own byte order.
+    /// Only the 8 check code bytes change, in the file's own byte order, for the CIC the boot
+    /// code is made for. Boot code that verifies no check code (libdragon's) and unknown boot
+    /// code are left alone unless told otherwise.
     Crc(CrcArgs),
     /// Change header fields of one ROM, including the Advanced Homebrew header.
     ///
@@ -35,29 +39,41 @@ pub(crate) enum Command {
     /// require a new check code.
     Header(HeaderArgs),
     /// Convert ROMs to another byte order (z64 big-endian, v64 byte-swapped, n64 little-endian).
+    ///
+    /// In place, a .z64, .v64 or .n64 name gets the extension of the new order (unless
+    /// --keep-name); an existing file of that name is never replaced.
     Convert(ConvertArgs),
     /// Bring whole collections to one byte order, matching extensions and, optionally, names
     /// built from the header. Duplicates are reported, never deleted; no file is overwritten.
     ///
-    /// Each directory worked on gets an empty lock file, .n64-fix.lock: a second run on the
-    /// same tree is refused while one is under way (--dry-run takes no lock).
+    /// Each directory worked on is locked for the run (nothing is left in it): a second run on
+    /// the same tree, a directory inside it or one around it is refused while one is under way
+    /// (--dry-run takes no lock). Ctrl-C stops it after the changes under way; what was done is
+    /// reported.
     Normalize(NormalizeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
-        shell: n64_common::output::Shell,
+        shell: Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): this one, or a command's (e.g. `n64-fix man crc` for n64-fix-crc(1)).
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND")]
+        page: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
 pub(crate) struct CrcArgs {
-    /// Use this CIC instead of detecting it: 6101 6102 7101 7102 6103 7103 6105 7105 6106 7106 5101.
-    #[arg(long, value_name = "KIND", value_parser = n64_common::parse_arg::<CicKind>)]
+    /// Compute the check code for this CIC where the boot code is unknown: 6101 6102 7101 7102
+    /// 6103 7103 6105 7105 6106 7106 5101. A CIC the boot code is not made for is refused
+    /// (the console would reject the result) unless --force.
+    #[arg(long, value_name = "KIND", value_parser = parse_check_code_cic)]
     pub(crate) cic: Option<CicKind>,
-    /// Also write a check code for boot codes that verify none (libdragon).
+    /// Write a check code for boot code that verifies none (libdragon's), and for a --cic the
+    /// boot code is not made for.
     #[arg(long)]
     pub(crate) force: bool,
     /// Show what would change; write nothing.
@@ -69,28 +85,34 @@ pub(crate) struct CrcArgs {
     /// Pad ROMs shorter than 0x101000 bytes with zeros to that size.
     #[arg(long)]
     pub(crate) pad: bool,
-    /// ROM files, or directories (walked recursively; non-ROM files in them are left alone).
+    /// One JSON record per file per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// ROM files, or directories (walked recursively; non-ROM files and NAME.bak backups in
+    /// them are left alone).
     #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
+#[command(after_long_help = HOMEBREW_HELP)]
 pub(crate) struct HeaderArgs {
     /// The title (at most 20 characters, ASCII or half-width katakana).
     #[arg(long, value_name = "T")]
     pub(crate) title: Option<String>,
-    /// The 4-character game code, e.g. NSME.
-    #[arg(long, value_name = "XXXX", value_parser = n64_common::parse_arg::<GameCode>)]
+    /// The 4-character game code, e.g. NSME (with the Advanced Homebrew header: ?ED?, e.g. NEDE).
+    #[arg(long, value_name = "XXXX", value_parser = parse_arg::<GameCode>)]
     pub(crate) game_code: Option<GameCode>,
     /// The region (destination) letter or name, e.g. E, J, P, usa, japan, europe.
-    #[arg(long, value_name = "R", value_parser = n64_common::parse_arg::<Destination>)]
+    #[arg(long, value_name = "R", value_parser = parse_arg::<Destination>)]
     pub(crate) region: Option<Destination>,
     /// The ROM version (0..255); not with the Advanced Homebrew header, which uses that byte.
     #[arg(long, value_name = "N", conflicts_with_all = ["savetype", "controller", "rtc", "no_rtc", "region_free", "no_region_free"])]
     pub(crate) rom_version: Option<u8>,
-    /// Save type (Advanced Homebrew header): none eeprom4k eeprom16k sram256k sram768k flashram sram1m.
-    #[arg(long, value_name = "S", value_parser = n64_common::parse_arg::<SaveType>)]
+    /// Save type (Advanced Homebrew header; see below): none eeprom4k eeprom16k sram256k
+    /// sram768k flashram sram1m.
+    #[arg(long, value_name = "S", value_parser = parse_arg::<SaveType>)]
     pub(crate) savetype: Option<SaveType>,
     /// Controller on a port (Advanced Homebrew header), e.g. 1=rumble. Kinds: n64 rumble cpak
     /// tpak none mouse vru gamecube keyboard gamecube-keyboard.
@@ -111,27 +133,27 @@ pub(crate) struct HeaderArgs {
     /// Show what would change; write nothing.
     #[arg(short = 'n', long)]
     pub(crate) dry_run: bool,
+    /// One JSON record.
+    #[arg(long)]
+    pub(crate) json: bool,
     /// The ROM file.
     #[arg(value_name = "ROM")]
     pub(crate) path: PathBuf,
 }
 
-impl HeaderArgs {
-    /// Whether any option touches the Advanced Homebrew header.
-    pub(crate) fn homebrew(&self) -> bool {
-        self.savetype.is_some()
-            || !self.controller.is_empty()
-            || self.rtc
-            || self.no_rtc
-            || self.region_free
-            || self.no_region_free
-    }
-}
+/// The rule behind the Advanced Homebrew header options, for `n64-fix header --help`.
+const HOMEBREW_HELP: &str = "\
+The Advanced Homebrew header (--savetype, --controller, --rtc, --region-free) is marked by \
+\"ED\" in the middle of the game code (header 0x3C..0x3D), so writing it turns a game code \
+NSME into NEDE, and a --game-code given with it, or on a ROM that has it, must keep \"ED\" \
+there (e.g. NEDE, NEDJ). It keeps its save type and flags in byte 0x3F, so --rom-version is \
+refused on such a ROM.";
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct ConvertArgs {
     /// The byte order to write: z64 (big-endian), v64 (byte-swapped) or n64 (little-endian).
-    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>)]
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
     pub(crate) to: ByteOrder,
     /// Write to this file instead of converting in place (one ROM only; not the input itself).
     #[arg(short, long, value_name = "OUT")]
@@ -139,35 +161,54 @@ pub(crate) struct ConvertArgs {
     /// Overwrite OUT if it exists.
     #[arg(long, requires = "output")]
     pub(crate) force: bool,
-    /// Pad with zeros to a whole number of the target order's words (2 bytes v64, 4 bytes n64).
+    /// In place, keep the file name (by default a .z64, .v64 or .n64 name gets the extension of
+    /// the new order).
+    #[arg(long, conflicts_with = "output")]
+    pub(crate) keep_name: bool,
+    /// Pad with zeros to a whole number of words (2 bytes v64, 4 bytes n64) when the size is not
+    /// one (without it, such a ROM is refused).
     #[arg(long)]
     pub(crate) pad: bool,
     /// Show what would change; write nothing.
     #[arg(short = 'n', long)]
     pub(crate) dry_run: bool,
+    /// One JSON record per file per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
     /// ROM files.
     #[arg(required = true, value_name = "ROM")]
     pub(crate) paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct NormalizeArgs {
     /// The byte order (and extension) every ROM gets.
-    #[arg(long, value_name = "ORDER", value_parser = n64_common::parse_arg::<ByteOrder>, default_value = "z64")]
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), default_value = "z64")]
     pub(crate) to: ByteOrder,
     /// Name files from header fields: {title} {game_code} {region} {version} {cic}, e.g.
-    /// "{title} ({region})". The extension is added.
+    /// "{title} ({region})". The extension is added. A field that is not printable (a game
+    /// code of zeros) is left out.
     #[arg(long, value_name = "TEMPLATE")]
     pub(crate) rename: Option<String>,
-    /// Also fix invalid check codes (boot codes that verify none, or unknown ones, are left alone).
+    /// Also fix invalid check codes (boot code that verifies none, or unknown boot code, is left
+    /// alone).
     #[arg(long)]
     pub(crate) fix_crc: bool,
-    /// Show what would change; write nothing.
+    /// Pad ROMs whose size is not a whole number of their byte order's words with zeros
+    /// (without it, such a ROM is refused).
+    #[arg(long)]
+    pub(crate) pad: bool,
+    /// Show what would change; write nothing (but the --report, which then holds the plan).
     #[arg(short = 'n', long)]
     pub(crate) dry_run: bool,
-    /// Write a JSON report of every action to FILE.
+    /// Write a JSON report of every action, failure and the summary to FILE (checked to be
+    /// writable before anything changes).
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
+    /// One JSON record per file per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
     /// Directories (walked recursively) or files.
     #[arg(required = true, value_name = "DIR")]
     pub(crate) paths: Vec<PathBuf>,
@@ -179,7 +220,7 @@ fn parse_controller(s: &str) -> Result<(usize, Controller), String> {
         Ok(n @ 1..=4) => n,
         _ => return Err(format!("port {port:?} is not 1, 2, 3 or 4")),
     };
-    let kind = n64_common::parse_arg(kind)?;
+    let kind = parse_arg(kind)?;
     Ok((port, kind))
 }
 

@@ -1,74 +1,145 @@
-//! `n64-fix convert`: rewrite ROMs in another byte order, in place or to a new file.
+//! `n64-fix convert`: rewrite ROMs in another byte order, in place (renaming a .z64, .v64 or
+//! .n64 name to the new order's extension) or to a new file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use n64_common::{Exit, Failure, open_regular, progress_bar, read_prefix};
-use n64_core::{BOOT_CODE_LEN, BOOT_CODE_OFFSET, ByteOrder, detect_order};
-use rayon::prelude::*;
+use n64_common::batch::{self, Outcome, Settings, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::path_text;
+use n64_common::{Exit, Failure, FailureKind, Verbosity, count};
+use n64_core::{ByteOrder, InspectOptions};
+use n64_io::{ImageReader, Walked};
+use serde::Serialize;
 
 use crate::cli::ConvertArgs;
-use crate::{atomic, stream};
-use n64_common::output::{self, Stop};
+use crate::own_files::replace_with_image;
 
-/// What happened to one file.
-enum Outcome {
-    /// Converted (in place, or to the output file).
-    Converted { from: ByteOrder, pad_to: Option<u64>, output: Option<PathBuf> },
-    /// `--dry-run`: would be converted.
-    WouldConvert { from: ByteOrder, pad_to: Option<u64> },
-    /// Already in the target order.
+/// What happens to one ROM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// Rewritten in the new order.
+    Converted,
+    /// Already in the order: only renamed to the order's extension.
+    Renamed,
+    /// Already in the order: copied to the output file.
+    Copied,
+    /// Already in the order: nothing to do.
     Ok,
-    /// An error; nothing was changed.
-    Failed(Failure),
 }
 
-/// A ROM's stored byte order, size and first bytes.
-pub(crate) struct Source {
-    pub(crate) order: ByteOrder,
-    pub(crate) size: u64,
-    pub(crate) prefix: Vec<u8>,
+/// `"type": "rom"` of `n64-fix convert --json`.
+#[derive(Debug, Serialize)]
+struct ConvertRecord {
+    #[serde(rename = "type")]
+    record: &'static str,
+    path: String,
+    action: String,
+    from: &'static str,
+    to: &'static str,
+    output: Option<String>,
+    padded_to: Option<u64>,
 }
 
-/// Reads the first bytes of `path` and detects its byte order.
-///
-/// Like `n64-fix crc` and `n64`, refuses an empty file and one that ends inside the boot code
-/// (0x40..0x1000): it is no ROM to convert or edit.
-pub(crate) fn source(path: &Path) -> Result<Source, Failure> {
-    let (file, meta) = open_regular(path)?;
-    let size = meta.len();
-    if size == 0 {
-        return Err(Failure::not_a_rom(path, "empty file"));
-    }
-    let boot_end = BOOT_CODE_OFFSET + BOOT_CODE_LEN;
-    let prefix = read_prefix(file, boot_end, size).map_err(|e| Failure::io(path, "cannot read", &e))?;
-    let (order, _) = detect_order(&prefix).map_err(|e| Failure::core(path, &e))?;
-    if prefix.len() < boot_end {
-        let error =
-            n64_core::Error::TooShort { what: "boot code (0x40..0x1000)", expected: boot_end, found: prefix.len() };
-        return Err(Failure::core(path, &error));
-    }
-    Ok(Source { order, size, prefix })
+/// What was (or would be) done to one ROM.
+struct Converted {
+    action: Action,
+    dry_run: bool,
+    from: ByteOrder,
+    to: ByteOrder,
+    /// The file written when it is not the input itself (renamed, or the output file).
+    output: Option<PathBuf>,
+    renamed: bool,
+    padded_to: Option<u64>,
 }
 
-/// The size to pad to, when the size is not a whole number of words of both orders: `None`
-/// when no padding is needed, an error unless `pad`.
-fn padding(size: u64, from: ByteOrder, to: ByteOrder, pad: bool) -> Result<Option<u64>, String> {
-    let unit = from.unit().max(to.unit()) as u64;
-    if size.is_multiple_of(unit) {
-        return Ok(None);
+impl Converted {
+    fn action_word(&self) -> String {
+        let word = match self.action {
+            Action::Converted => "convert",
+            Action::Renamed => "rename",
+            Action::Copied => "copy",
+            Action::Ok => return "ok".to_owned(),
+        };
+        if self.dry_run {
+            format!("would_{word}")
+        } else {
+            match self.action {
+                Action::Converted => "converted",
+                Action::Renamed => "renamed",
+                _ => "copied",
+            }
+            .to_owned()
+        }
     }
-    if pad {
-        return Ok(Some(size.next_multiple_of(unit)));
+
+    fn line(&self) -> String {
+        let (from, to) = (self.from, self.to);
+        let target = self.output.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+        let name = self.output.as_deref().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+        let padded = self.padded_to.map_or_else(String::new, |size| format!(", padded to {size:#x} bytes"));
+        match (self.action, self.dry_run) {
+            (Action::Converted, false) => match (self.renamed, name) {
+                (true, Some(name)) => format!("converted {from} → {to}, renamed to {name}{padded}"),
+                _ if self.output.is_some() => format!("converted {from} → {to} into {target}{padded}"),
+                _ => format!("converted {from} → {to}{padded}"),
+            },
+            (Action::Converted, true) => match (self.renamed, name) {
+                (true, Some(name)) => format!("would convert {from} → {to} and rename it to {name}{padded}"),
+                _ if self.output.is_some() => format!("would convert {from} → {to} into {target}{padded}"),
+                _ => format!("would convert {from} → {to}{padded}"),
+            },
+            (Action::Renamed, false) => format!("already {to}; renamed to {}", name.unwrap_or_default()),
+            (Action::Renamed, true) => format!("already {to}; would rename it to {}", name.unwrap_or_default()),
+            (Action::Copied, false) => format!("already {to}; copied to {target}{padded}"),
+            (Action::Copied, true) => format!("already {to}; would copy it to {target}{padded}"),
+            (Action::Ok, _) => format!("already {to}"),
+        }
     }
-    Err(format!(
-        "size {size:#x} is not a whole number of {unit}-byte words, as {} needs (pass --pad to pad with zeros)",
-        if to.unit() >= from.unit() { to } else { from }
-    ))
 }
 
-/// Whether `a` and `b` name the same file: the same path after resolving symlinks, or (on
-/// Unix) the same device and inode, which also catches hard links. A missing file is no match.
+impl Outcome for Converted {
+    fn tally(&self) -> (&'static str, Exit) {
+        let exit = if self.dry_run && self.action != Action::Ok { Exit::Problems } else { Exit::Ok };
+        let key = match self.action {
+            Action::Converted => "converted",
+            Action::Renamed => "renamed",
+            Action::Copied => "copied",
+            Action::Ok => "ok",
+        };
+        (key, exit)
+    }
+
+    fn print(&self, path: &Path, printer: &mut Printer, quiet: bool) -> Result<(), Stop> {
+        printer.record(&ConvertRecord {
+            record: "rom",
+            path: path_text(path),
+            action: self.action_word(),
+            from: self.from.name(),
+            to: self.to.name(),
+            output: self.output.as_deref().map(path_text),
+            padded_to: self.padded_to,
+        })?;
+        if quiet && self.action == Action::Ok {
+            return Ok(());
+        }
+        printer.line(format_args!("{}: {}", path.display(), self.line()))
+    }
+}
+
+/// The name a converted file gets in place: its `.z64`/`.v64`/`.n64` extension replaced by the
+/// new order's (in the same case), or `None` when it keeps its name.
+fn renamed_for(path: &Path, to: ByteOrder) -> Option<PathBuf> {
+    let named = n64_io::order_of_extension(path)?;
+    if named == to {
+        return None;
+    }
+    let ext = path.extension()?.to_string_lossy();
+    let new_ext = if ext.chars().all(|c| !c.is_ascii_lowercase()) { to.name().to_uppercase() } else { to.name().to_owned() };
+    Some(path.with_extension(new_ext))
+}
+
+/// Whether `a` and `b` name the same file: the same device and inode (which also catches hard
+/// links), or the same path after resolving symlinks. A missing file is no match.
 fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
@@ -85,122 +156,129 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn process(path: &Path, args: &ConvertArgs) -> Outcome {
-    let source = match source(path) {
-        Ok(source) => source,
-        Err(failure) => return Outcome::Failed(failure),
-    };
-    let output = args.output.as_deref();
-    // Checked first: an odd-sized v64 file is no valid v64 ROM, even when converting to v64.
-    let pad_to = match padding(source.size, source.order, args.to, args.pad) {
-        Ok(pad_to) => pad_to,
-        Err(message) => return Outcome::Failed(Failure::new(path, message)),
-    };
-    if source.order == args.to && output.is_none() && pad_to.is_none() {
-        return Outcome::Ok;
-    }
-    if args.dry_run {
-        return Outcome::WouldConvert { from: source.order, pad_to };
-    }
-    let transform = stream::Transform {
-        from: source.order,
-        to: args.to,
-        size: source.size,
-        pad_to: pad_to.unwrap_or(0),
-        header: None,
-        expect_prefix: &source.prefix,
-    };
-    let result = (|| {
-        let (mut file, meta) = open_regular(path)?;
-        if meta.len() != source.size {
-            return Err(Failure::new(path, "file changed since it was inspected"));
+fn process(path: &Path, args: &ConvertArgs) -> Result<Converted, Failure> {
+    let (size, found) = n64_io::identify_file(path, InspectOptions::default())?;
+    let (from, to) = (found.order, args.to);
+    let unit = from.unit().max(to.unit()) as u64;
+    let padded_to = match (size.is_multiple_of(unit), args.pad) {
+        (true, _) => None,
+        (false, true) => Some(size.next_multiple_of(unit)),
+        (false, false) => {
+            let needs = if to.unit() >= from.unit() { to } else { from };
+            return Err(Failure::new(
+                path,
+                FailureKind::TrailingBytes,
+                format!(
+                    "size {size:#x} is not a whole number of {unit}-byte words, as {needs} needs (pass --pad to pad with zeros)"
+                ),
+            ));
         }
-        let mut produce = |out: &mut dyn Write| stream::run(&mut file, &transform, out, None).map(drop);
-        match output {
-            None => atomic::replace(path, produce).map_err(|e| Failure::io(path, "cannot write", &e)),
-            Some(out) if out.exists() => {
-                if !args.force {
-                    return Err(Failure::new(out, "already exists (pass --force to overwrite)"));
-                }
-                atomic::replace(out, &mut produce).map_err(|e| Failure::io(out, "cannot write", &e))
+    };
+    let unchanged = from == to && padded_to.is_none();
+    let renamed = if args.output.is_none() && !args.keep_name { renamed_for(path, to) } else { None };
+    let output = args.output.clone().or_else(|| renamed.clone());
+    let action = match (&args.output, &renamed, unchanged) {
+        (None, None, true) => Action::Ok,
+        (None, Some(_), true) => Action::Renamed,
+        (Some(_), _, true) => Action::Copied,
+        _ => Action::Converted,
+    };
+    let converted =
+        Converted { action, dry_run: args.dry_run, from, to, output: output.clone(), renamed: renamed.is_some(), padded_to };
+    if let Some(target) = &output
+        && target.exists()
+        && !(args.force && args.output.is_some())
+    {
+        let advice = if args.output.is_some() { "pass --force to overwrite it" } else { "pass --keep-name to convert under the old name" };
+        return Err(Failure::new(
+            path,
+            FailureKind::AlreadyExists,
+            format!("{} already exists; nothing changed ({advice})", target.display()),
+        ));
+    }
+    if args.dry_run || action == Action::Ok {
+        return Ok(converted);
+    }
+    if args.output.is_none() && std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        // A new name would need no write permission on the file itself, but a read-only file
+        // is one its owner wants left as it is: the same answer as for a change in place.
+        return Err(n64_io::Error::new(path, n64_io::ErrorKind::ReadOnly).into());
+    }
+    let image = ImageReader::open(path, size, from)?
+        .convert_to(to)
+        .pad_to(padded_to.unwrap_or(0))
+        .expect_prefix(&[]);
+    match &output {
+        None => replace_with_image(path, image)?,
+        Some(target) if target.exists() => replace_with_image_to(target, image)?,
+        Some(target) => {
+            let meta = std::fs::metadata(path).ok();
+            let mut image = image;
+            n64_io::atomic::create_new(target, meta.as_ref(), |out| image.copy_to(out, target).map(drop))
+                .map_err(|error| named_after_input(path, target, error))?;
+            if renamed.is_some() {
+                n64_io::atomic::remove_durably(path)?;
             }
-            Some(out) => atomic::create_new(out, Some(meta.permissions()), &mut produce)
-                .map_err(|e| Failure::io(out, "cannot write", &e)),
         }
-    })();
-    match result {
-        Ok(()) => Outcome::Converted { from: source.order, pad_to, output: output.map(Path::to_path_buf) },
-        Err(failure) => Outcome::Failed(failure),
     }
+    Ok(converted)
 }
 
-fn padded(pad_to: Option<u64>) -> String {
-    pad_to.map_or_else(String::new, |size| format!(", padded to {size:#x} bytes"))
+/// A failure to write `target` (the renamed file), told about the input the user named.
+fn named_after_input(input: &Path, target: &Path, error: n64_io::Error) -> Failure {
+    if error.path != target {
+        return error.into();
+    }
+    let failure = Failure::from(error);
+    let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let message = failure.message.replacen("cannot write", &format!("cannot write {name}"), 1);
+    Failure::new(input, failure.kind, message)
+}
+
+/// Replaces the (existing) output file with what `image` yields.
+fn replace_with_image_to(target: &Path, mut image: ImageReader) -> Result<(), Failure> {
+    n64_io::atomic::replace(target, |out| image.copy_to(out, target).map(drop)).map_err(Failure::from)
 }
 
 /// Runs `n64-fix convert`.
-pub(crate) fn run(args: &ConvertArgs, quiet: bool, show_bar: bool) -> Result<Exit, Stop> {
+pub(crate) fn run(args: &ConvertArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
     if args.output.is_some() && args.paths.len() != 1 {
-        output::error_line("n64-fix: --output needs exactly one ROM");
-        return Ok(Exit::Error);
+        return Ok(batch::usage_error("n64-fix", "--output needs exactly one ROM"));
     }
     if let (Some(out), [input]) = (&args.output, args.paths.as_slice())
         && same_file(out, input)
     {
         // Writing the output would replace the input while it is read; in place is its own mode.
-        output::error_line(&format!(
-            "n64-fix: {}: output is the input file; omit -o to convert in place",
-            out.display()
+        return Ok(batch::usage_error(
+            "n64-fix",
+            format_args!("{}: output is the input file; omit -o to convert in place", out.display()),
         ));
-        return Ok(Exit::Error);
     }
-    let mut paths = args.paths.clone();
-    paths.sort();
-    paths.dedup();
-    let bar = progress_bar(paths.len(), show_bar);
-    let outcomes: Vec<(PathBuf, Outcome)> = paths
-        .par_iter()
-        .map(|path| {
-            let outcome = process(path, args);
-            bar.inc(1);
-            (path.clone(), outcome)
-        })
-        .collect();
-    bar.finish_and_clear();
-
-    let to = args.to;
-    let (mut converted, mut ok, mut errors) = (0usize, 0usize, 0usize);
-    let mut exit = Exit::Ok;
-    output::with_stdout(|out| {
-        for (path, outcome) in &outcomes {
-            match outcome {
-                Outcome::Converted { from, pad_to, output } => {
-                    converted += 1;
-                    let target = output.as_ref().map_or_else(String::new, |o| format!(" into {}", o.display()));
-                    writeln!(out, "{}: converted {from} → {to}{target}{}", path.display(), padded(*pad_to))?;
-                }
-                Outcome::WouldConvert { from, pad_to } => {
-                    converted += 1;
-                    exit = exit.and(Exit::Problems);
-                    writeln!(out, "{}: would convert {from} → {to}{}", path.display(), padded(*pad_to))?;
-                }
-                Outcome::Ok => {
-                    ok += 1;
-                    if !quiet {
-                        writeln!(out, "{}: ok (already {to})", path.display())?;
-                    }
-                }
-                Outcome::Failed(failure) => {
-                    errors += 1;
-                    exit = exit.and(Exit::Error);
-                    out.flush()?;
-                    output::error_line(&format!("n64-fix: {failure}"));
-                }
-            }
-        }
-        let verb = if args.dry_run { "would convert" } else { "converted" };
-        writeln!(out, "{} ROM(s): {converted} {verb}, {ok} ok, {errors} errors", converted + ok + errors)?;
-        Ok(())
-    })?;
-    Ok(exit)
+    let settings = Settings {
+        format: if args.json { Format::Json } else { Format::Text },
+        quiet: verbosity.is_quiet(),
+        progress: verbosity.allows_progress(),
+        list_others: false,
+        columns: &[],
+    };
+    batch::run(
+        "n64-fix",
+        settings,
+        Walked::named(&args.paths),
+        &["converted", "renamed", "copied", "ok"],
+        |_, entry| process(&entry.path, args),
+        |tally: &Tally| {
+            let roms = tally.sum(&["converted", "renamed", "copied", "ok", batch::ERRORS]);
+            let would = if args.dry_run { "would be " } else { "" };
+            format!(
+                "{}: {} {would}converted, {} {would}renamed, {} {would}copied, {} ok, {}",
+                count(roms, "ROM"),
+                tally.get("converted"),
+                tally.get("renamed"),
+                tally.get("copied"),
+                tally.get("ok"),
+                count(tally.get(batch::ERRORS), "error")
+            )
+        },
+    )
 }

@@ -1,199 +1,215 @@
 //! `n64-fix crc`: write the right check code into ROMs whose stored one is wrong.
 
-use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use n64_common::{Exit, Failure, RomFile, inspect_file, progress_bar, walk};
-use n64_core::{CheckCode, CheckStatus, InspectOptions, RomInfo, check_code::CHECK_PREFIX_LEN};
-use rayon::prelude::*;
+use n64_common::batch::{self, Outcome, Settings, Tally};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::path_text;
+use n64_common::{Exit, Failure, Verbosity, count};
+use n64_core::{CheckCode, CheckCodeAction, CheckCodeFix, CicKind, FinalizeOptions, InspectOptions, Padding};
+use n64_io::{ImageReader, RomFile};
+use serde::Serialize;
 
 use crate::cli::CrcArgs;
-use crate::{atomic, read, stream};
-use n64_common::output::{self, Stop};
+use crate::own_files::{BACKUP_SUFFIX, left_alone, replace_with_image};
 
-/// What happened to one file.
-enum Outcome {
+/// What happens to one ROM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Action {
     /// The check code was written (and/or the file padded).
-    Fixed(Change),
+    Fixed,
     /// `--dry-run`: this would be written.
-    WouldFix(Change),
+    WouldFix,
     /// Nothing to do.
     Ok,
     /// Left alone, with the reason.
-    Skipped(String),
-    /// A file met while walking a directory that is not a ROM.
-    NotRom,
-    /// An error for this file; nothing was changed.
-    Failed(Failure),
+    Skipped,
 }
 
-/// The change made (or planned) to one file.
-struct Change {
-    code: Option<(CheckCode, CheckCode)>,
+/// `"type": "rom"` of `n64-fix crc --json`.
+#[derive(Debug, Serialize)]
+struct CrcRecord<'a> {
+    #[serde(rename = "type")]
+    record: &'static str,
+    path: String,
+    action: Action,
+    cic: Option<&'static str>,
+    old: Option<String>,
+    new: Option<String>,
     padded_from: Option<u64>,
+    padded_to: Option<u64>,
+    reason: Option<&'a str>,
 }
 
-impl Change {
+/// What was (or would be) done to one ROM.
+struct Fixed {
+    action: Action,
+    cic: Option<CicKind>,
+    code: Option<(CheckCode, CheckCode)>,
+    padded: Option<(u64, u64)>,
+    reason: Option<String>,
+}
+
+impl Fixed {
     fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some((old, new)) = self.code {
             parts.push(format!("{old} → {new}"));
         }
-        if let Some(size) = self.padded_from {
-            parts.push(format!("padded {size:#x} → {CHECK_PREFIX_LEN:#x} bytes"));
+        if let Some((from, to)) = self.padded {
+            parts.push(format!("padded {from:#x} → {to:#x} bytes"));
         }
         parts.join(", ")
     }
 }
 
-/// Why a ROM's check code is left alone, from its status.
-pub(crate) fn skip_reason(info: &RomInfo) -> Option<String> {
-    match info.check {
-        CheckStatus::Valid(_) | CheckStatus::Invalid(_) => None,
-        CheckStatus::NotRequired(_) => Some(format!(
-            "{} verifies no check code (pass --force to write one anyway)",
-            info.family().map_or_else(|| "the boot code".to_owned(), |f| f.to_string())
-        )),
-        CheckStatus::UnknownCic => {
-            Some(format!("unknown boot code, crc32 {:08x} (pass --cic KIND)", info.boot_code.crc32))
+impl Outcome for Fixed {
+    fn tally(&self) -> (&'static str, Exit) {
+        match self.action {
+            Action::Fixed => ("fixed", Exit::Ok),
+            Action::WouldFix => ("would_fix", Exit::Problems),
+            Action::Ok => ("ok", Exit::Ok),
+            Action::Skipped => ("skipped", Exit::Problems),
         }
-        CheckStatus::NotApplicable => Some("64DD: the check code is kept inside the boot code".to_owned()),
+    }
+
+    fn log(&self, path: &Path) {
+        if let Some(reason) = &self.reason {
+            tracing::info!("{}: skipped: {reason}", path.display());
+        }
+    }
+
+    fn print(&self, path: &Path, printer: &mut Printer, quiet: bool) -> Result<(), Stop> {
+        printer.record(&CrcRecord {
+            record: "rom",
+            path: path_text(path),
+            action: self.action,
+            cic: self.cic.map(CicKind::name),
+            old: self.code.map(|(old, _)| old.to_string()),
+            new: self.code.map(|(_, new)| new.to_string()),
+            padded_from: self.padded.map(|(from, _)| from),
+            padded_to: self.padded.map(|(_, to)| to),
+            reason: self.reason.as_deref(),
+        })?;
+        let line = match self.action {
+            Action::Fixed => format!("fixed ({})", self.describe()),
+            Action::WouldFix => format!("would fix ({})", self.describe()),
+            Action::Ok if quiet => return Ok(()),
+            Action::Ok => "ok (already valid)".to_owned(),
+            Action::Skipped => format!("skipped: {}", self.reason.as_deref().unwrap_or_default()),
+        };
+        printer.line(format_args!("{}: {line}", path.display()))
     }
 }
 
-fn process(path: &Path, args: &CrcArgs, walked: bool) -> Outcome {
-    let options = InspectOptions { cic: args.cic, order: None };
-    let rom = match inspect_file(path, options) {
-        Ok(rom) => rom,
-        Err(failure) if walked && failure.not_a_rom => return Outcome::NotRom,
-        Err(failure) => return Outcome::Failed(failure),
-    };
-    let info = &rom.info;
-    let new_code = match info.fix_plan(args.force) {
+/// Decides and (unless a dry run) writes the check code of one file.
+fn process(path: &Path, args: &CrcArgs) -> Result<Fixed, Failure> {
+    let rom = n64_io::inspect_file(path, InspectOptions::default().with_cic(args.cic))?;
+    let mut options = FinalizeOptions::default();
+    options.order = Some(rom.info.order);
+    options.padding = if args.pad { Padding::CheckedRange } else { Padding::None };
+    let mut fix = CheckCodeFix::default();
+    fix.cic = args.cic;
+    fix.when_not_verified = args.force;
+    fix.allow_contradiction = args.force;
+    options.check_code = Some(fix);
+    let skipped = |reason: String| Ok(Fixed { action: Action::Skipped, cic: None, code: None, padded: None, reason: Some(reason) });
+    let plan = match n64_core::finalize(&rom.prefix, rom.size, &options) {
         Ok(plan) => plan,
-        Err(error) => return Outcome::Skipped(skip_reason(info).unwrap_or_else(|| error.to_string())),
+        Err(n64_core::Error::UnknownCic { crc32 }) => {
+            return skipped(format!("unknown boot code, CRC32 {crc32:08x} (pass --cic KIND)"));
+        }
+        Err(n64_core::Error::CheckCodeInBootCode { .. }) => {
+            return skipped("64DD: the check code is kept inside the boot code".to_owned());
+        }
+        Err(n64_core::Error::CicContradicted { given, detected }) => {
+            return Err(Failure::refused(
+                path,
+                format!(
+                    "--cic {} contradicts the boot code, which is made for CIC {detected}: the console would reject that check code; nothing changed (pass --force to write it anyway)",
+                    given.name()
+                ),
+            ));
+        }
+        Err(error) => return Err(n64_io::Error::rom(path, error).into()),
     };
-    let pad = args.pad && rom.size < CHECK_PREFIX_LEN as u64;
-    if new_code.is_none() && !pad {
-        return Outcome::Ok;
+    let (cic, code) = match plan.check_code {
+        CheckCodeAction::NotRequired { family } => {
+            return skipped(format!("{family} verifies no check code (pass --force to write one anyway)"));
+        }
+        CheckCodeAction::Written { old, new, cic } => (Some(cic), Some((old, new))),
+        CheckCodeAction::AlreadyValid { cic } => (Some(cic), None),
+        _ => (None, None),
+    };
+    let padded = plan.pads().then_some((rom.size, plan.size));
+    if !plan.changes() {
+        return Ok(Fixed { action: Action::Ok, cic, code, padded, reason: None });
     }
-    let change =
-        Change { code: new_code.map(|code| (info.header.check_code(), code)), padded_from: pad.then_some(rom.size) };
     if args.dry_run {
-        return Outcome::WouldFix(change);
+        return Ok(Fixed { action: Action::WouldFix, cic, code, padded, reason: None });
     }
-    match write(&rom, new_code, pad, args.backup) {
-        Ok(()) => Outcome::Fixed(change),
-        Err(failure) => Outcome::Failed(failure),
+    if args.backup {
+        backup(&rom)?;
     }
+    let image = ImageReader::open(path, rom.size, rom.info.order)?
+        .with_header(plan.header)
+        .pad_to(plan.size)
+        .expect_prefix(&rom.prefix[..rom.prefix.len().min(0x1000)]);
+    replace_with_image(path, image)?;
+    Ok(Fixed { action: Action::Fixed, cic, code, padded, reason: None })
 }
 
 /// The backup path: the file name with `.bak` appended, in the same directory.
 fn backup_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().map_or_else(OsString::new, OsString::from);
-    name.push(".bak");
+    name.push(BACKUP_SUFFIX);
     path.with_file_name(name)
 }
 
-/// Copies `path` to `NAME.bak` atomically; refused when that exists.
+/// Copies the ROM to `NAME.bak` atomically (same permissions); refused when that exists.
 fn backup(rom: &RomFile) -> Result<(), Failure> {
     let target = backup_path(&rom.path);
-    let permissions = std::fs::metadata(&rom.path).ok().map(|m| m.permissions());
-    let mut file = read::reopen(&rom.path, rom.size)?;
-    atomic::create_new(&target, permissions, |out| std::io::copy(&mut file, out).map(drop)).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Failure::new(&rom.path, format!("backup {} already exists; nothing changed", target.display()))
+    let meta = std::fs::metadata(&rom.path).ok();
+    let mut image = ImageReader::open(&rom.path, rom.size, rom.info.order)?;
+    n64_io::atomic::create_new(&target, meta.as_ref(), |out| image.copy_to(out, &target).map(drop)).map_err(|e| {
+        if matches!(e.kind, n64_io::ErrorKind::AlreadyExists) {
+            Failure::refused(&rom.path, format!("backup {} already exists; nothing changed", target.display()))
         } else {
-            Failure::io(&rom.path, "cannot write backup", &e)
+            Failure::from(e)
         }
     })
 }
 
-fn write(rom: &RomFile, code: Option<CheckCode>, pad: bool, make_backup: bool) -> Result<(), Failure> {
-    if make_backup {
-        backup(rom)?;
-    }
-    let mut header = rom.info.header;
-    if let Some(code) = code {
-        header.set_check_code(code);
-    }
-    let transform = stream::Transform {
-        from: rom.info.order,
-        to: rom.info.order,
-        size: rom.size,
-        pad_to: if pad { CHECK_PREFIX_LEN as u64 } else { 0 },
-        header: Some(header),
-        expect_prefix: &rom.prefix,
-    };
-    let mut file = read::reopen(&rom.path, rom.size)?;
-    atomic::replace(&rom.path, |out| stream::run(&mut file, &transform, out, None).map(drop))
-        .map_err(|e| Failure::io(&rom.path, "cannot write", &e))
-}
-
 /// Runs `n64-fix crc`.
-pub(crate) fn run(args: &CrcArgs, quiet: bool, show_bar: bool) -> Result<Exit, Stop> {
-    let walked = walk(&args.paths);
-    let named: HashSet<&PathBuf> = args.paths.iter().collect();
-    let bar = progress_bar(walked.files.len(), show_bar);
-    let outcomes: Vec<(PathBuf, Outcome)> = walked
-        .files
-        .par_iter()
-        .map(|path| {
-            let outcome = process(path, args, !named.contains(path));
-            bar.inc(1);
-            (path.clone(), outcome)
-        })
-        .collect();
-    bar.finish_and_clear();
-
-    let (mut fixed, mut ok, mut skipped, mut not_roms, mut errors) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut exit = Exit::Ok;
-    output::with_stdout(|out| {
-        for (path, outcome) in &outcomes {
-            match outcome {
-                Outcome::Fixed(change) => {
-                    fixed += 1;
-                    writeln!(out, "{}: fixed ({})", path.display(), change.describe())?;
-                }
-                Outcome::WouldFix(change) => {
-                    fixed += 1;
-                    exit = exit.and(Exit::Problems);
-                    writeln!(out, "{}: would fix ({})", path.display(), change.describe())?;
-                }
-                Outcome::Ok => {
-                    ok += 1;
-                    if !quiet {
-                        writeln!(out, "{}: ok (already valid)", path.display())?;
-                    }
-                }
-                Outcome::Skipped(reason) => {
-                    skipped += 1;
-                    exit = exit.and(Exit::Problems);
-                    writeln!(out, "{}: skipped: {reason}", path.display())?;
-                }
-                Outcome::NotRom => not_roms += 1,
-                Outcome::Failed(failure) => {
-                    errors += 1;
-                    exit = exit.and(Exit::Error);
-                    out.flush()?;
-                    output::error_line(&format!("n64-fix: {failure}"));
-                }
-            }
-        }
-        for failure in &walked.failures {
-            errors += 1;
-            exit = exit.and(Exit::Error);
-            output::error_line(&format!("n64-fix: {failure}"));
-        }
-        not_roms += walked.skipped.len();
-        let verb = if args.dry_run { "would fix" } else { "fixed" };
-        writeln!(
-            out,
-            "{} ROM(s): {fixed} {verb}, {ok} ok, {skipped} skipped, {errors} errors; {not_roms} other files left alone",
-            fixed + ok + skipped + errors
-        )?;
-        Ok(())
-    })?;
-    Ok(exit)
+pub(crate) fn run(args: &CrcArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    let settings = Settings {
+        format: if args.json { Format::Json } else { Format::Text },
+        quiet: verbosity.is_quiet(),
+        progress: verbosity.allows_progress(),
+        list_others: false,
+        columns: &[],
+    };
+    let walked = n64_io::walk_filtered(&args.paths, &left_alone);
+    let verb = if args.dry_run { "would_fix" } else { "fixed" };
+    batch::run(
+        "n64-fix",
+        settings,
+        walked,
+        &[verb, "ok", "skipped"],
+        |_, entry| process(&entry.path, args),
+        |tally: &Tally| {
+            let roms = tally.sum(&["fixed", "would_fix", "ok", "skipped", batch::ERRORS]);
+            let verb_text = if args.dry_run { "would fix" } else { "fixed" };
+            format!(
+                "{}: {} {verb_text}, {} ok, {} skipped, {}",
+                count(roms, "ROM"),
+                tally.get(verb),
+                tally.get("ok"),
+                tally.get("skipped"),
+                batch::errors_and_others(tally, "left alone")
+            )
+        },
+    )
 }

@@ -4,19 +4,83 @@
 
 use std::path::Path;
 
-use n64_common::{Exit, Failure, open_regular};
-use n64_core::{ByteOrder, Header, HomebrewHeader};
+use n64_common::output::{Format, Printer, Stop};
+use n64_common::records::path_text;
+use n64_common::{Exit, Failure};
+use n64_core::{FinalizeOptions, Header, HeaderEdit, HomebrewHeader, InspectOptions};
+use n64_io::ImageReader;
+use serde::Serialize;
 
 use crate::cli::HeaderArgs;
-use crate::{atomic, stream};
-use n64_common::output::{self, Stop};
+use crate::own_files::replace_with_image;
+
+/// What happens to the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Action {
+    Changed,
+    WouldChange,
+    Unchanged,
+}
+
+/// One field that changes.
+#[derive(Debug, Serialize)]
+struct FieldChange {
+    field: String,
+    old: String,
+    new: String,
+}
+
+/// `"type": "rom"` of `n64-fix header --json`.
+#[derive(Debug, Serialize)]
+struct HeaderRecord {
+    #[serde(rename = "type")]
+    record: &'static str,
+    path: String,
+    action: Action,
+    changes: Vec<FieldChange>,
+}
+
+/// The edit the options ask for.
+fn edit(args: &HeaderArgs) -> HeaderEdit {
+    let mut edit = HeaderEdit::default();
+    edit.title.clone_from(&args.title);
+    edit.game_code = args.game_code;
+    edit.destination = args.region;
+    edit.rom_version = args.rom_version;
+    edit.save_type = args.savetype;
+    for &(port, kind) in &args.controller {
+        edit.controllers[port - 1] = Some(kind);
+    }
+    edit.rtc = (args.rtc || args.no_rtc).then_some(args.rtc);
+    edit.region_free = (args.region_free || args.no_region_free).then_some(args.region_free);
+    edit
+}
+
+/// The message for an edit n64-core refused, naming the option.
+fn refusal(error: &n64_core::Error) -> String {
+    match error {
+        n64_core::Error::TitleTooLong { .. } | n64_core::Error::TitleCharacter { .. } => format!("--title: {error}"),
+        n64_core::Error::HomebrewMarkerNeeded { .. } => format!(
+            "--game-code: {error} (--savetype, --controller, --rtc and --region-free write that header; see n64-fix header --help)"
+        ),
+        n64_core::Error::RomVersionInHomebrewHeader => format!("--rom-version: {error}"),
+        n64_core::Error::SaveTypeOutOfRange { .. } => format!("--savetype: {error}"),
+        other => other.to_string(),
+    }
+}
+
+/// A title as shown: quoted, undecodable bytes as `\xNN` (never Rust's `\u{…}` escapes).
+fn quoted_title(header: &Header) -> String {
+    format!("\"{}\"", header.title().escaped())
+}
 
 /// The fields shown when they change, as (name, value) pairs.
 fn fields(header: &Header) -> Vec<(String, String)> {
     let code = header.game_code();
     let mut out = vec![
-        ("title".to_owned(), format!("{:?}", header.title().escaped())),
-        ("game code".to_owned(), code.to_string()),
+        ("title".to_owned(), quoted_title(header)),
+        ("game code".to_owned(), code.text().map_or_else(|| "none".to_owned(), str::to_owned)),
         ("region".to_owned(), code.destination().to_string()),
         ("rom version".to_owned(), header.rom_version().map_or_else(|| "-".to_owned(), |v| v.to_string())),
     ];
@@ -32,121 +96,68 @@ fn fields(header: &Header) -> Vec<(String, String)> {
     out
 }
 
-/// Applies the options to `header`; the error names the option.
-fn apply(args: &HeaderArgs, header: &mut Header) -> Result<(), String> {
-    if let Some(title) = &args.title {
-        header.set_title(title).map_err(|e| format!("--title: {e}"))?;
+fn changes(before: &Header, after: &Header) -> Vec<FieldChange> {
+    let mut changes: Vec<FieldChange> = fields(before)
+        .into_iter()
+        .zip(fields(after))
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((field, old), (_, new))| FieldChange { field, old, new })
+        .collect();
+    if changes.is_empty() && before != after {
+        changes.push(FieldChange {
+            field: "header bytes".to_owned(),
+            old: "padding or unused bits".to_owned(),
+            new: "changed".to_owned(),
+        });
     }
-    // The homebrew header first: it writes "ED" into the game code, which a --game-code given
-    // alongside must then keep.
-    if args.homebrew() {
-        let mut homebrew = header.homebrew().unwrap_or_default();
-        if let Some(save_type) = args.savetype {
-            homebrew.save_type = save_type;
-        }
-        for &(port, kind) in &args.controller {
-            homebrew.controllers[port - 1] = kind;
-        }
-        if args.rtc || args.no_rtc {
-            homebrew.rtc = args.rtc;
-        }
-        if args.region_free || args.no_region_free {
-            homebrew.region_free = args.region_free;
-        }
-        header.set_homebrew(&homebrew).map_err(|e| format!("--savetype: {e}"))?;
-    }
-    if let Some(code) = args.game_code {
-        header.set_game_code(code).map_err(|e| format!("--game-code: {e}"))?;
-    }
-    if let Some(region) = args.region {
-        header.set_destination(region);
-    }
-    if let Some(version) = args.rom_version {
-        header.set_rom_version(version).map_err(|e| format!("--rom-version: {e}"))?;
-    }
-    Ok(())
+    changes
 }
 
-/// The header before and after the options, with what is needed to write it.
-struct Plan {
-    size: u64,
-    prefix: Vec<u8>,
-    order: ByteOrder,
-    before: Header,
-    after: Header,
-}
-
-fn plan(args: &HeaderArgs) -> Result<Plan, Failure> {
+/// Plans and (unless a dry run) writes the new header.
+fn process(args: &HeaderArgs) -> Result<HeaderRecord, Failure> {
     let path: &Path = &args.path;
-    let crate::convert::Source { order, size, prefix } = crate::convert::source(path)?;
-    if !size.is_multiple_of(order.unit() as u64) {
-        let len = usize::try_from(size).unwrap_or(usize::MAX);
-        return Err(Failure::core(path, &n64_core::Error::UnalignedLength { order, unit: order.unit(), len }));
-    }
-    let before = Header::read(&prefix, order).map_err(|e| Failure::core(path, &e))?;
-    let mut after = before;
-    apply(args, &mut after).map_err(|message| Failure::new(path, message))?;
-    Ok(Plan { size, prefix, order, before, after })
-}
-
-/// Rewrites the file with the new header over its first 64 bytes, streaming the rest.
-fn write(path: &Path, plan: &Plan) -> Result<(), Failure> {
-    let transform = stream::Transform {
-        from: plan.order,
-        to: plan.order,
-        size: plan.size,
-        pad_to: 0,
-        header: Some(plan.after),
-        expect_prefix: &plan.prefix,
+    let rom = n64_io::inspect_file(path, InspectOptions::default())?;
+    let mut options = FinalizeOptions::default();
+    options.order = Some(rom.info.order);
+    options.edit = edit(args);
+    let plan = n64_core::finalize(&rom.prefix, rom.size, &options).map_err(|e| Failure::refused(path, refusal(&e)))?;
+    let changes = changes(&plan.before.header, &plan.header);
+    let action = match (plan.changes(), args.dry_run) {
+        (false, _) => Action::Unchanged,
+        (true, true) => Action::WouldChange,
+        (true, false) => {
+            let image = ImageReader::open(path, rom.size, rom.info.order)?
+                .with_header(plan.header)
+                .expect_prefix(&rom.prefix[..rom.prefix.len().min(0x1000)]);
+            replace_with_image(path, image)?;
+            Action::Changed
+        }
     };
-    let (mut file, meta) = open_regular(path)?;
-    if meta.len() != plan.size {
-        return Err(Failure::new(path, "file changed since it was inspected"));
-    }
-    atomic::replace(path, |out| stream::run(&mut file, &transform, out, None).map(drop))
-        .map_err(|e| Failure::io(path, "cannot write", &e))
+    Ok(HeaderRecord { record: "rom", path: path_text(path), action, changes })
 }
 
 /// Runs `n64-fix header`.
 pub(crate) fn run(args: &HeaderArgs) -> Result<Exit, Stop> {
-    let path: &Path = &args.path;
-    let plan = match plan(args) {
-        Ok(plan) => plan,
+    let mut printer = Printer::new("n64-fix", if args.json { Format::Json } else { Format::Text });
+    let exit = match process(args) {
+        Ok(record) => {
+            printer.record(&record)?;
+            let verb = match record.action {
+                Action::Changed => "changed",
+                Action::WouldChange => "would change",
+                Action::Unchanged => "no change",
+            };
+            printer.line(format_args!("{}: {verb}", args.path.display()))?;
+            for change in &record.changes {
+                printer.line(format_args!("  {}: {} → {}", change.field, change.old, change.new))?;
+            }
+            if record.action == Action::WouldChange { Exit::Problems } else { Exit::Ok }
+        }
         Err(failure) => {
-            output::error_line(&format!("n64-fix: {failure}"));
-            return Ok(Exit::Error);
+            printer.failure(&failure)?;
+            Exit::Error
         }
     };
-    if plan.after == plan.before {
-        output::with_stdout(|out| writeln!(out, "{}: no change", path.display()))?;
-        return Ok(Exit::Ok);
-    }
-    let written = if args.dry_run { Ok(()) } else { write(path, &plan) };
-    output::with_stdout(|out| {
-        let verb = match (&written, args.dry_run) {
-            (_, true) => "would change",
-            (Ok(()), false) => "changed",
-            (Err(_), false) => "not changed",
-        };
-        writeln!(out, "{}: {verb}", path.display())?;
-        let mut shown = false;
-        for ((name, old), (_, new)) in fields(&plan.before).into_iter().zip(fields(&plan.after)) {
-            if old != new {
-                shown = true;
-                writeln!(out, "  {name}: {old} → {new}")?;
-            }
-        }
-        if !shown {
-            writeln!(out, "  header bytes: padding or unused bits")?;
-        }
-        Ok(())
-    })?;
-    match written {
-        Ok(()) if args.dry_run => Ok(Exit::Problems),
-        Ok(()) => Ok(Exit::Ok),
-        Err(failure) => {
-            output::error_line(&format!("n64-fix: {failure}"));
-            Ok(Exit::Error)
-        }
-    }
+    printer.finish()?;
+    Ok(exit)
 }

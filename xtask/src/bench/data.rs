@@ -9,41 +9,22 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::{BIG_MIB, Layout, Options};
-use crate::crc_force::force_crc32;
-use crate::fixtures::{Cic, oracle_check_code};
-use crate::rng::SplitMix64;
+use n64_testkit::{Boot, Cic, RomBuilder, Stored};
 
-/// CRC32 of Nintendo's 6102 boot code over ROM 0x40..0x1000, which n64-core recognises.
-const BOOT_6102_CRC32: u32 = 0x90BB_6CB5;
 /// What the data directory's stamp file says; a different stamp means regenerate.
-const STAMP_VERSION: &str = "n64-tools bench data v1";
-
-/// Boot code (ROM 0x40..0x1000) that n64-core takes for 6102 by its CRC32. It is not Nintendo's
-/// code, so `ipl3checksum` cannot detect its kind and is told it (`--kind 6102`).
-fn boot_code_6102() -> Result<Vec<u8>> {
-    let mut boot = vec![0u8; 0x1000 - 0x40];
-    SplitMix64(0xB007_C0DE).fill(&mut boot);
-    let last = boot.len() - 4;
-    force_crc32(&mut boot, last, BOOT_6102_CRC32)?;
-    Ok(boot)
-}
+const STAMP_VERSION: &str = "n64-tools bench data v2";
 
 /// A big-endian ROM of `size` bytes: z64 magic, a plausible header with a correct 6102 check
-/// code, the 6102-keyed boot code and a pseudo-random body seeded by `index`.
-fn make_rom(size: usize, index: u64, boot: &[u8]) -> Result<Vec<u8>> {
-    let mut rom = vec![0u8; size];
-    rom[0x00..0x04].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
-    rom[0x04..0x08].copy_from_slice(&0x0000_000F_u32.to_be_bytes());
-    rom[0x08..0x0C].copy_from_slice(&0x8000_0400_u32.to_be_bytes());
-    rom[0x0C..0x10].copy_from_slice(&0x0000_144C_u32.to_be_bytes());
-    let title = format!("{:<20}", format!("BENCH ROM {index:04}"));
-    rom[0x20..0x34].copy_from_slice(&title.as_bytes()[..20]);
-    rom[0x3B..0x40].copy_from_slice(b"NBNE\0");
-    rom[0x40..0x1000].copy_from_slice(boot);
-    SplitMix64(0x5EED_0000_0000 ^ index).fill(&mut rom[0x1000..]);
-    let code = oracle_check_code(&rom, Cic::C6102)?;
-    rom[0x10..0x18].copy_from_slice(&code.to_be_bytes());
-    Ok(rom)
+/// code (from `ipl3checksum`), synthetic boot code n64-core takes for 6102 by its CRC32 (not
+/// Nintendo's code, so `ipl3checksum` is told the kind) and a pseudo-random body seeded by `index`.
+fn make_rom(size: usize, index: u64) -> Vec<u8> {
+    RomBuilder::new(size)
+        .boot(Boot::Synthetic(Cic::C6102))
+        .title(&format!("BENCH ROM {index:04}"))
+        .game_code(b"NBNE")
+        .seed(0x5EED_0000_0000 ^ index)
+        .stored(Stored::Valid)
+        .build()
 }
 
 /// The text of the stamp file for these options.
@@ -79,12 +60,11 @@ pub(super) fn prepare_data(layout: &Layout, options: &Options) -> Result<()> {
         fs::remove_dir_all(&layout.roms_dir).with_context(|| format!("removing {}", layout.roms_dir.display()))?;
     }
     fs::create_dir_all(&layout.roms_dir).with_context(|| format!("creating {}", layout.roms_dir.display()))?;
-    let boot = boot_code_6102()?;
     for (index, path) in (0u64..).zip(&layout.roms) {
-        let rom = make_rom(options.size_mib << 20, index, &boot)?;
+        let rom = make_rom(options.size_mib << 20, index);
         fs::write(path, rom).with_context(|| format!("writing {}", path.display()))?;
     }
-    let big = make_rom(BIG_MIB << 20, 1_000_000, &boot)?;
+    let big = make_rom(BIG_MIB << 20, 1_000_000);
     fs::write(&layout.big, big).with_context(|| format!("writing {}", layout.big.display()))?;
     fs::write(&layout.stamp, stamp_text(options)).with_context(|| format!("writing {}", layout.stamp.display()))?;
     eprintln!("bench: generated in {:.1} s", started.elapsed().as_secs_f64());
@@ -122,12 +102,11 @@ mod tests {
 
     #[test]
     fn generated_rom_has_a_correct_6102_check_code() {
-        let boot = boot_code_6102().unwrap();
-        assert_eq!(crc32fast::hash(&boot), BOOT_6102_CRC32);
-        let rom = make_rom(2 << 20, 7, &boot).unwrap();
+        let rom = make_rom(2 << 20, 7);
+        assert_eq!(crc32fast::hash(&rom[0x40..0x1000]), 0x90BB_6CB5, "keyed to 6102's boot code");
         assert_eq!(&rom[..4], &[0x80, 0x37, 0x12, 0x40]);
         let stored = u64::from_be_bytes(rom[0x10..0x18].try_into().unwrap());
-        assert_eq!(stored, oracle_check_code(&rom, Cic::C6102).unwrap());
-        assert_eq!(make_rom(2 << 20, 7, &boot).unwrap(), rom);
+        assert_eq!(stored, n64_testkit::oracle_check_code(&rom, Cic::C6102));
+        assert_eq!(make_rom(2 << 20, 7), rom);
     }
 }

@@ -55,7 +55,36 @@ fn unaligned_and_non_rom_inputs_are_errors() {
     ]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("odd-length.v64: size 0x8001 is not a whole number of 2-byte words, as the v64 byte order needs (pass --pad"), "{}", run.stderr);
     assert!(run.stdout.contains("6103.z64"), "the good file is still hashed");
+}
+
+/// B17: with --pad, a partial word is completed with zeros and hashed; the record says so.
+#[test]
+fn pad_hashes_a_partial_word_as_zero_padded() {
+    let data = testdata();
+    let stored = std::fs::read(data.join("unaligned.n64")).unwrap();
+    let mut padded = stored.clone();
+    padded.extend_from_slice(&[0, 0]);
+    let be = n64_testkit::Order::N64.load(&padded);
+    let run = n64(["hash".as_ref(), "--pad".as_ref(), "--json".as_ref(), data.join("unaligned.n64").as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let record = &run.json_lines()[0];
+    assert_eq!(record["padded_to"], 0x8004);
+    assert_eq!(record["crc32"], format!("{:08x}", crc32fast_free(&be)));
+}
+
+/// B16: a file too short for a boot code is no ROM to hash, whatever its first word.
+#[test]
+fn a_magic_alone_is_not_a_rom() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("magic.z64");
+    std::fs::write(&path, [0x80, 0x37, 0x12, 0x40]).unwrap();
+    let run = n64(["hash".as_ref(), path.as_os_str()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("magic.z64: header needs 0x40 bytes, input has 0x4"), "{}", run.stderr);
+    let info = n64(["info".as_ref(), path.as_os_str()]);
+    assert_eq!(info.stderr, run.stderr, "hash and info agree");
 }
 
 #[test]
@@ -70,7 +99,8 @@ fn human_output_names_the_order_and_each_digest() {
         lines[1].starts_with("  crc32  ") && lines[2].starts_with("  md5    ") && lines[3].starts_with("  sha1   ")
     );
     assert_eq!(lines[4], "  as stored:");
-    assert_eq!(lines.len(), 8, "{}", run.stdout);
+    assert_eq!(lines.len(), 9, "{}", run.stdout);
+    assert_eq!(lines[8], "1 ROM hashed, 0 errors; 0 other files left alone");
     // The stored bytes of a v64 file hash differently from its big-endian form.
     assert_ne!(lines[3], lines[7]);
 }

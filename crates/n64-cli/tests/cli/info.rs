@@ -10,16 +10,20 @@ fn json_agrees_with_the_manifest() {
         let run = unchanged(&data, || n64([std::ffi::OsStr::new("info"), "--json".as_ref(), path.as_os_str()]));
         if let Some(error) = expected.get("error") {
             assert_eq!(run.code, 2, "{name}: expected error {error}, got {}", run.stdout);
-            assert!(run.stdout.is_empty(), "{name}");
             let line = run.stderr.trim_end();
             assert_eq!(line.lines().count(), 1, "{name}: one line: {line}");
             assert!(line.contains(&*path.display().to_string()), "{name}: names the file: {line}");
+            let records = run.json_lines();
+            assert_eq!(records.len(), 1, "{name}: one error record");
+            assert_eq!(records[0]["type"], "error", "{name}");
+            assert_eq!(records[0]["path"], path.display().to_string(), "{name}");
             continue;
         }
         let lines = run.json_lines();
         assert_eq!(lines.len(), 1, "{name}");
         let got = &lines[0];
-        for key in ["format", "size", "title", "game_code", "cic", "boot_code", "homebrew"] {
+        assert_eq!(got["type"], "rom", "{name}");
+        for key in ["format", "size", "trailing_bytes", "title", "game_code", "cic", "boot_code", "homebrew"] {
             assert_eq!(got[key], expected[key], "{name}: {key}");
         }
         if let Some(source) = expected.get("order_source") {
@@ -28,7 +32,8 @@ fn json_agrees_with_the_manifest() {
         for key in ["stored", "computed", "valid", "padded"] {
             assert_eq!(got["check_code"][key], expected["check_code"][key], "{name}: check_code.{key}");
         }
-        let want_exit = i32::from(expected["check_code"]["valid"] == false);
+        // B17: trailing bytes are a problem (exit 1), like an invalid check code.
+        let want_exit = i32::from(expected["check_code"]["valid"] == false || expected["trailing_bytes"] != 0);
         assert_eq!(run.code, want_exit, "{name}: exit code");
     }
 }

@@ -28,7 +28,12 @@ fn json_lists_roms_with_extension_checks_and_a_summary() {
     let run = unchanged(dir.path(), || n64(["scan".as_ref(), "--json".as_ref(), dir.path().as_os_str()]));
     assert_eq!(run.code, 2, "the truncated ROM and the loop are errors\n{}", run.stderr);
     let lines = run.json_lines();
-    let (summary, roms) = lines.split_last().unwrap();
+    let (summary, records) = lines.split_last().unwrap();
+    let roms: Vec<&serde_json::Value> = records.iter().filter(|r| r["type"] == "rom").collect();
+    let errors: Vec<&serde_json::Value> = records.iter().filter(|r| r["type"] == "error").collect();
+    assert_eq!(errors.len(), 2, "the truncated ROM and the loop: {}", run.stdout);
+    assert!(errors.iter().any(|e| e["kind"] == "truncated" && e["path"].as_str().unwrap().ends_with("truncated.z64")));
+    assert!(errors.iter().any(|e| e["kind"] == "symlink_loop"));
     let paths: Vec<&str> = roms.iter().map(|r| r["path"].as_str().unwrap()).collect();
     let mut sorted = paths.clone();
     sorted.sort_unstable();
@@ -41,11 +46,12 @@ fn json_lists_roms_with_extension_checks_and_a_summary() {
     assert_eq!(by_name("homebrew.bin")["extension_matches"], serde_json::Value::Null);
     assert_eq!(by_name("homebrew.bin")["boot_code"], "libdragon");
     assert_eq!(roms.len(), 4);
-    assert_eq!(summary["summary"]["roms"], 4);
-    assert_eq!(summary["summary"]["extension_mismatches"], 2);
-    assert!(summary["summary"]["not_roms"].as_u64().unwrap() >= 2, "notes.txt and the FIFO: {summary}");
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["roms"], 4);
+    assert_eq!(summary["extension_mismatches"], 2);
+    assert_eq!(summary["other_files"], 2, "notes.txt and the FIFO: {summary}");
     assert!(run.stderr.contains("truncated.z64: boot code"), "{}", run.stderr);
-    assert!(run.stderr.contains("symlink loop"), "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link loop, not followed"), "{}", run.stderr);
 }
 
 #[test]
@@ -56,7 +62,7 @@ fn csv_and_table_and_all() {
     let mut lines = run.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "path,format,extension,size,title,game_code,region,version,cic,check_code,save_type"
+        "path,format,extension,size,title,game_code,region,version,cic,check_code,save_type,trailing_bytes"
     );
     assert_eq!(lines.count(), 4, "{}", run.stdout);
 
@@ -65,6 +71,7 @@ fn csv_and_table_and_all() {
     assert!(header.starts_with("PATH") && header.contains("  FORMAT  "), "{header}");
     assert!(run.stdout.contains("MISMATCH"), "{}", run.stdout);
     assert!(run.stdout.lines().last().unwrap().starts_with("4 ROMs ("), "{}", run.stdout);
+    assert!(run.stdout.lines().last().unwrap().ends_with(", 2 other files, 2 errors"), "{}", run.stdout);
     // Columns line up: FORMAT starts at the same column in every row.
     let column = header.find("FORMAT").unwrap();
     for row in run.stdout.lines().skip(1).take(4) {

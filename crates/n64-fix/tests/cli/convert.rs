@@ -1,6 +1,7 @@
 //! `n64-fix convert`.
 
 use std::fs;
+use std::path::PathBuf;
 
 use n64_core::ByteOrder;
 
@@ -20,7 +21,7 @@ fn every_pair_round_trips() {
             assert_eq!(code(&out), 0, "{from}->{to}: {}", stderr(&out));
             assert_eq!(fs::read(&path).unwrap(), stored(&be, to), "{from}->{to}");
             if from == to {
-                assert!(stdout(&out).contains(&format!("ok (already {to})")), "{}", stdout(&out));
+                assert!(stdout(&out).contains(&format!(": already {to}\n")), "{}", stdout(&out));
             }
             let out = run(&["convert", "--to", from.name()], &[&path]);
             assert_eq!(code(&out), 0, "{to}->{from}: {}", stderr(&out));
@@ -43,7 +44,54 @@ fn odd_sizes_need_pad() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let mut padded = be.clone();
     padded.push(0);
-    assert_eq!(fs::read(&path).unwrap(), stored(&padded, ByteOrder::N64));
+    assert_eq!(fs::read(dir.path().join("odd.n64")).unwrap(), stored(&padded, ByteOrder::N64));
+    assert!(!path.exists());
+}
+
+/// B15: converting in place gives a .z64/.v64/.n64 name the extension of the new order (in the
+/// same case), unless --keep-name; an existing file of that name is never replaced; a file
+/// already in the order says so.
+#[test]
+fn in_place_names_follow_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let be = rom_be(33, 0x4000, "NAMES");
+    let game = dir.path().join("game.v64");
+    fs::write(&game, stored(&be, ByteOrder::V64)).unwrap();
+    let out = run(&["convert", "--to", "z64"], &[&game]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().next().unwrap(), format!("{}: converted v64 → z64, renamed to game.z64", game.display()));
+    assert_eq!(tree(dir.path()), [PathBuf::from("game.z64")]);
+    assert_eq!(fs::read(dir.path().join("game.z64")).unwrap(), be);
+
+    // Upper case stays upper case; --keep-name keeps the name.
+    let upper = dir.path().join("UPPER.Z64");
+    fs::write(&upper, &be).unwrap();
+    assert_eq!(code(&run(&["convert", "--to", "n64"], &[&upper])), 0);
+    assert!(dir.path().join("UPPER.N64").exists());
+    let kept = dir.path().join("kept.z64");
+    fs::write(&kept, &be).unwrap();
+    assert_eq!(code(&run(&["convert", "--to", "v64", "--keep-name"], &[&kept])), 0);
+    assert_eq!(fs::read(&kept).unwrap(), stored(&be, ByteOrder::V64));
+
+    // The new name is taken: refused, nothing changed.
+    let other = dir.path().join("other.v64");
+    fs::write(&other, stored(&be, ByteOrder::V64)).unwrap();
+    fs::write(dir.path().join("other.z64"), b"precious").unwrap();
+    let out = unchanged(dir.path(), || run(&["convert", "--to", "z64"], &[&other]));
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("other.z64 already exists; nothing changed (pass --keep-name"), "{}", stderr(&out));
+
+    // Already in the order: said so, nothing written.
+    let out = unchanged(dir.path(), || run(&["convert", "--to", "z64"], &[dir.path().join("game.z64")]));
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("game.z64: already z64\n"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("converted z64 → z64"), "{}", stdout(&out));
+    // Already in the order, to an output file: a copy, said so.
+    let copy = dir.path().join("copy.z64");
+    let out = run(&["convert", "--to", "z64", "-o"], &[&copy, &dir.path().join("game.z64")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("already z64; copied to {}", copy.display())), "{}", stdout(&out));
+    assert_eq!(fs::read(&copy).unwrap(), be);
 }
 
 #[test]

@@ -8,20 +8,12 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use n64_core::ByteOrder;
+use n64_testkit::paths::testdata;
 
 use crate::support::*;
-
-/// No single run may take longer (a hang on a FIFO or a device, or a whole read of a huge file,
-/// fails the test instead of stalling it).
-const LIMIT: Duration = Duration::from_secs(20);
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
 
 /// `be` with a valid 6102 check code, computed (by `ipl3checksum`) as if zero-padded.
 fn valid_short(mut be: Vec<u8>) -> Vec<u8> {
@@ -31,8 +23,9 @@ fn valid_short(mut be: Vec<u8>) -> Vec<u8> {
     be
 }
 
+/// `n64-fix ARGS...`, killed (and the test failed) when it hangs.
 fn fix(args: &[&OsStr]) -> Output {
-    run_within(n64_fix_binary(), args, LIMIT)
+    n64_testkit::run::run(n64_fix_binary(), args)
 }
 
 /// `n64-fix ARGS... PATH`.
@@ -75,19 +68,16 @@ fn through_every_command(path: &Path, needle: &str) {
 fn bad_files_through_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let mut random = vec![0u8; 0x2000];
-    Lcg(7).fill(&mut random);
+    let mut random = Rng(7).bytes(0x2000);
     random[0] = 0x42; // no magic in any order
     let text = b"hello, this is not a rom\n".repeat(400);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.z64", Vec::new(), "empty file"),
-        ("one.z64", vec![0x80], "not an N64 ROM: only 1 bytes"),
+        ("one.z64", vec![0x80], "not an N64 ROM: 1 byte, too short for a first word"),
         ("header-only.z64", fs::read(testdata().join("header-only.z64")).unwrap(), "boot code"),
         ("truncated.z64", fs::read(testdata().join("truncated.z64")).unwrap(), "boot code"),
         ("random.z64", random, "not an N64 ROM"),
         ("text.z64", text, "not an N64 ROM"),
-        ("odd.v64", fs::read(testdata().join("odd-length.v64")).unwrap(), "not a whole number of 2-byte words"),
-        ("unaligned.n64", fs::read(testdata().join("unaligned.n64")).unwrap(), "not a whole number of 4-byte words"),
     ];
     assert_eq!(cases[2].1.len(), 64, "header only");
     assert!(cases[3].1.len() < 0x1000, "truncated boot code");
@@ -102,6 +92,39 @@ fn bad_files_through_every_command() {
     });
 }
 
+/// B17: a ROM with a partial word at its end (as tools that copy a trailing partial word leave
+/// it) gets its check code and header fixed (the tail is kept), but is converted or normalised
+/// only with --pad, which completes the word with zeros.
+#[test]
+fn trailing_bytes_need_pad_to_change_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let builder = RomBuilder::new(0x4000).seed(73).title("TRAILING").order(Order::N64).trailing(&[0xAB, 0xCD]);
+    let path = dir.path().join("tail.n64");
+    let original = builder.build_stored();
+    fs::write(&path, &original).unwrap();
+    unchanged(dir.path(), || {
+        for command in [&["convert", "--to", "z64"][..], &["convert", "--to", "v64", "--dry-run"], &["normalize"], &["normalize", "--dry-run"]] {
+            assert_one_line_error(&fix_on(command, &path), &path, "(pass --pad to pad with zeros)", &format!("{command:?}"));
+        }
+    });
+    // crc writes the code of the whole words (the tail is outside the check) and keeps the tail.
+    let out = fix_on(&["crc", "--cic", "6102"], &path);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let after = fs::read(&path).unwrap();
+    assert_eq!(after.len(), 0x4002);
+    assert_eq!(after[0x4000..], [0xAB, 0xCD]);
+    let be = Order::N64.load(&after[..0x4000]);
+    assert_eq!(be[0x10..0x18], oracle(&be));
+    // convert --pad completes the last word with zeros, then converts.
+    let out = fix_on(&["convert", "--to", "z64", "--pad"], &path);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("converted n64 → z64, renamed to tail.z64, padded to 0x4004 bytes"), "{}", stdout(&out));
+    let converted = fs::read(dir.path().join("tail.z64")).unwrap();
+    let mut expected = after.clone();
+    expected.extend_from_slice(&[0, 0]);
+    assert_eq!(converted, Order::N64.load(&expected));
+}
+
 #[test]
 fn a_directory_is_walked_by_crc_and_normalize_and_refused_by_the_others() {
     let dir = tempfile::tempdir().unwrap();
@@ -111,17 +134,14 @@ fn a_directory_is_walked_by_crc_and_normalize_and_refused_by_the_others() {
         for command in [&["convert", "--to", "v64"][..], &["header", "--title", "X"]] {
             assert_one_line_error(&fix_on(command, &folder), &folder, "is a directory", &format!("{command:?}"));
         }
-        for command in [&["crc"][..], &["crc", "--dry-run"], &["normalize", "--dry-run"]] {
+        for command in [&["crc"][..], &["crc", "--dry-run"], &["normalize", "--dry-run"], &["normalize"]] {
             let out = fix_on(command, &folder);
             assert_eq!(code(&out), 0, "{command:?}: {}", stderr(&out));
-            assert!(stdout(&out).starts_with("0 ROM(s):"), "{command:?}: {}", stdout(&out));
+            assert!(stdout(&out).starts_with("0 ROMs:"), "{command:?}: {}", stdout(&out));
         }
     });
-    // A real normalize run leaves its (empty) lock file and nothing else.
-    let out = fix_on(&["normalize"], &folder);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(tree(&folder).is_empty());
-    assert_eq!(fs::metadata(folder.join(LOCK_NAME)).unwrap().len(), 0);
+    // B12: a real normalize run leaves nothing behind (it locks the directory itself).
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0);
 }
 
 /// Not errors: a ROM under 0x101000 bytes has its check code computed as if zero-padded (and
@@ -169,7 +189,7 @@ fn a_magic_that_disagrees_with_the_boot_code_loses() {
     assert_eq!(asset.len(), 0x1000);
     let mut be = asset.clone();
     be.resize(0x4000, 0);
-    Lcg(62).fill(&mut be[0x1000..]);
+    Rng(62).fill(&mut be[0x1000..]);
     let mut data = stored(&be, ByteOrder::V64);
     data[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]); // the z64 magic, over v64 content
     let path = dir.path().join("lying.z64");
@@ -215,7 +235,7 @@ fn a_huge_sparse_file_is_not_read_whole() {
         (&["crc", "--cic", "6102", "--dry-run"], &ok_path, 0, "ok (already valid)"),
         (&["header", "--title", "HUGE"], &ok_path, 0, "no change"),
         (&["header", "--title", "OTHER", "--dry-run"], &ok_path, 1, "would change"),
-        (&["convert", "--to", "z64"], &ok_path, 0, "ok (already z64)"),
+        (&["convert", "--to", "z64"], &ok_path, 0, "already z64"),
         (&["convert", "--to", "v64", "--dry-run"], &ok_path, 1, "would convert z64 → v64"),
     ];
     let before: Vec<_> = [&bad_path, &ok_path].iter().map(|p| (mtime(p), fs::metadata(p).unwrap().len())).collect();
@@ -249,7 +269,7 @@ fn fifos_devices_and_symlinks_never_hang_and_are_refused() {
         through_every_command(Path::new("/dev/null"), "not a regular file (a device)");
         through_every_command(Path::new("/dev/zero"), "not a regular file (a device)");
         through_every_command(&looped, "too many levels of symbolic links");
-        through_every_command(&dangling, "no such file or directory");
+        through_every_command(&dangling, &format!("dangling symbolic link to {}", root.join("nowhere").display()));
     });
     assert!(std::os::unix::fs::FileTypeExt::is_fifo(&fs::metadata(&fifo).unwrap().file_type()));
 
@@ -358,9 +378,8 @@ fn a_read_only_directory_is_refused() {
         for command in [&["crc", "--cic", "6102"][..], &["convert", "--to", "z64"], &["header", "--title", "X"]] {
             assert_one_line_error(&fix_on(command, &rom), &rom, needle, &format!("{command:?}"));
         }
-        // normalize needs its lock file first, and says so for the directory.
-        assert_one_line_error(&fix_on(&["normalize"], &ro), &ro, needle, "normalize");
-        assert!(stderr(&fix_on(&["normalize"], &ro)).contains("cannot lock .n64-fix.lock"));
+        // normalize locks without writing, then cannot write the converted file.
+        assert_one_line_error(&fix_on(&["normalize"], &ro), &rom, needle, "normalize");
         // A dry run needs no lock and writes nothing.
         let out = fix_on(&["normalize", "--dry-run"], &ro);
         assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -401,7 +420,9 @@ fn normalize_takes_a_bare_file_name() {
     fs::write(dir.path().join("bare.v64"), stored(&be, ByteOrder::V64)).unwrap();
     fs::write(dir.path().join("same.z64"), &be).unwrap();
     for name in ["bare.v64", "same.z64"] {
-        let out = Command::new(n64_fix_binary()).args(["normalize", name]).current_dir(dir.path()).output().unwrap();
+        let mut command = n64_testkit::run::command(n64_fix_binary());
+        command.args(["normalize", name]).current_dir(dir.path());
+        let out = n64_testkit::run::finish(&mut command);
         assert_eq!(code(&out), 0, "{name}: {}{}", stdout(&out), stderr(&out));
     }
     assert_eq!(tree(dir.path()), vec![PathBuf::from("bare.z64"), PathBuf::from("same.z64")]);
@@ -478,15 +499,16 @@ fn a_full_file_system_keeps_the_original() {
     drop(mount);
 }
 
-/// Runs `n64-fix normalize` while the test holds the lock of the tree: refused, nothing
-/// changed; a dry run takes no lock.
+/// Runs `n64-fix normalize` while the test holds the lock of the tree (as another run does: on
+/// the directory): refused, nothing changed; a dry run takes no lock.
 #[test]
 fn normalize_refuses_a_tree_another_run_holds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
     fs::create_dir_all(root.join("sub")).unwrap();
     fs::write(root.join("sub/a.v64"), stored(&rom_be(72, 0x4000, "LOCKED"), ByteOrder::V64)).unwrap();
-    let lock = fs::File::create(root.join(LOCK_NAME)).unwrap();
+    // What another run holds: a lock on the directory itself.
+    let lock = fs::File::open(&root).unwrap();
     lock.lock().unwrap();
     unchanged(&root, || {
         assert_one_line_error(
@@ -510,9 +532,9 @@ fn normalize_refuses_a_tree_another_run_holds() {
 const RACE_ROMS: usize = 10;
 const RACE_SIZE: usize = 2 << 20;
 
-/// A tree of ten 2 MiB ROMs in mixed orders, two of them the same content; the SHA-1 of each
-/// file's big-endian content.
-fn race_tree(root: &Path) -> Vec<[u8; 20]> {
+/// A tree of ten 2 MiB ROMs in mixed orders, two of them the same content; the fingerprint of
+/// each file's big-endian content.
+fn race_tree(root: &Path) -> Vec<u64> {
     fs::create_dir_all(root.join("nested")).unwrap();
     let mut contents = Vec::new();
     for i in 0..RACE_ROMS {
@@ -523,19 +545,19 @@ fn race_tree(root: &Path) -> Vec<[u8; 20]> {
         let order = ByteOrder::ALL[i % 3];
         let sub = if i % 2 == 0 { root.to_path_buf() } else { root.join("nested") };
         fs::write(sub.join(format!("rom{i:02}.{}", ByteOrder::ALL[(i + 2) % 3])), stored(&be, order)).unwrap();
-        contents.push(<sha1::Sha1 as sha1::Digest>::digest(&be).into());
+        contents.push(n64_testkit::files::fingerprint(&be));
     }
     contents.sort_unstable();
     contents
 }
 
 /// Names and big-endian SHA-1 of every file, with no temporary file allowed.
-fn final_state(root: &Path) -> BTreeMap<PathBuf, [u8; 20]> {
+fn final_state(root: &Path) -> BTreeMap<PathBuf, u64> {
     tree(root)
         .into_iter()
-        .inspect(|p| assert!(!p.to_string_lossy().contains(".n64-fix-tmp-"), "temporary file left: {}", p.display()))
+        .inspect(|p| assert!(!p.to_string_lossy().contains(".n64-tmp-"), "temporary file left: {}", p.display()))
         .map(|p| {
-            let sha = be_sha1(&root.join(&p));
+            let sha = be_content(&root.join(&p));
             (p, sha)
         })
         .collect()
@@ -560,7 +582,7 @@ fn concurrent_normalize_runs_corrupt_nothing() {
         let root = dir.path().join("tree");
         let originals = race_tree(&root);
         let spawn = || {
-            Command::new(n64_fix_binary())
+            n64_testkit::run::command(n64_fix_binary())
                 .args(RACE_ARGS)
                 .arg(&root)
                 .stdout(Stdio::null())
@@ -569,7 +591,7 @@ fn concurrent_normalize_runs_corrupt_nothing() {
                 .unwrap()
         };
         let (first, second) = (spawn(), spawn());
-        for child in [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()] {
+        for child in [first, second].map(|child| -> Output { child.wait_with_output().unwrap().into() }) {
             let err = stderr(&child);
             match code(&child) {
                 0 => assert!(err.is_empty(), "iteration {iteration}: {err}"),
@@ -582,7 +604,7 @@ fn concurrent_normalize_runs_corrupt_nothing() {
             }
         }
         // Every file holds one of the original contents, complete, and none is missing.
-        let mut found: Vec<[u8; 20]> = final_state(&root).into_values().collect();
+        let mut found: Vec<u64> = final_state(&root).into_values().collect();
         found.sort_unstable();
         assert_eq!(found, originals, "iteration {iteration}: content lost or corrupted");
         // A final clean run finds the work done and leaves what a single run leaves.

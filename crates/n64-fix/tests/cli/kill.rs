@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use n64_core::ByteOrder;
@@ -14,7 +14,7 @@ use crate::support::*;
 const ROMS: usize = 12;
 const SIZE: usize = 4 << 20;
 
-fn build(root: &Path) -> BTreeSet<[u8; 20]> {
+fn build(root: &Path) -> BTreeSet<u64> {
     fs::create_dir_all(root.join("nested")).unwrap();
     let mut contents = BTreeSet::new();
     for i in 0..ROMS {
@@ -22,17 +22,17 @@ fn build(root: &Path) -> BTreeSet<[u8; 20]> {
         let order = ByteOrder::ALL[i % 3];
         let dir = if i % 2 == 0 { root.to_path_buf() } else { root.join("nested") };
         fs::write(dir.join(format!("rom{i:02}.{}", ByteOrder::ALL[(i + 1) % 3])), stored(&be, order)).unwrap();
-        contents.insert(<sha1::Sha1 as sha1::Digest>::digest(&be).into());
+        contents.insert(n64_testkit::files::fingerprint(&be));
     }
     contents
 }
 
-/// The big-endian SHA-1 of every file, skipping the tool's temporary files.
-fn contents(root: &Path) -> Vec<[u8; 20]> {
+/// The fingerprint of every file's big-endian content, skipping the tool's temporary files.
+fn contents(root: &Path) -> Vec<u64> {
     tree(root)
         .into_iter()
-        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with(".n64-fix-tmp-"))
-        .map(|p| be_sha1(&root.join(p)))
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with(".n64-tmp-"))
+        .map(|p| be_content(&root.join(p)))
         .collect()
 }
 
@@ -48,21 +48,22 @@ fn killed_runs_lose_nothing_and_a_rerun_completes() {
     let full = u64::try_from(start.elapsed().as_millis()).unwrap().max(10);
     drop(calibration);
 
-    let mut rng = Lcg(0x5EED);
+    let mut rng = Rng(0x5EED);
     let iterations = 5;
     for iteration in 0..iterations {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("tree");
         let expected = build(&root);
         // Iteration i is killed somewhere in the i-th fifth of a full run (at least 5 ms in).
-        let delay = 5 + (full * iteration + rng.next() % full) / iterations;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_n64-fix"))
+        let delay = 5 + (full * iteration + rng.below(full)) / iterations;
+        let mut child = n64_testkit::run::command(n64_fix_binary())
             .args(["-q", "normalize", "--rename", "{title}", "--to", "z64"])
             .arg(&root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // SIGKILL: no handler runs.
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();

@@ -48,12 +48,20 @@ fn a_mixed_tree_is_normalized_once() {
     assert_eq!(fs::read(root.join("readme.txt")).unwrap(), b"hello");
 
     let report: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
-    let actions = report["actions"].as_array().unwrap();
-    let dup = actions.iter().find(|a| a["path_before"].as_str().unwrap().ends_with("dup.V64")).unwrap();
+    assert_eq!(report["dry_run"], false);
+    let records = report["records"].as_array().unwrap();
+    let rom = |name: &str| {
+        records.iter().find(|r| r["type"] == "rom" && r["path"].as_str().unwrap().ends_with(name)).unwrap()
+    };
+    let dup = rom("dup.V64");
     assert!(dup["duplicate_of"].as_str().unwrap().ends_with("a.z64"), "{report}");
     assert!(dup["path_after"].as_str().unwrap().ends_with("sub/dup.z64"), "{report}");
-    let c = actions.iter().find(|a| a["path_before"].as_str().unwrap().ends_with("c.bin")).unwrap();
-    assert!(c["changes"].to_string().contains("converted n64 → z64"), "{report}");
+    assert_eq!(dup["action"], "changed");
+    assert!(rom("c.bin")["changes"].to_string().contains("converted n64 → z64"), "{report}");
+    assert_eq!(rom("a.z64")["action"], "ok");
+    assert!(records.iter().any(|r| r["type"] == "other" && r["path"].as_str().unwrap().ends_with("readme.txt")));
+    assert_eq!(report["summary"]["changed"], 3, "{report}");
+    assert_eq!(report["summary"]["duplicates"], 1, "{report}");
 
     // A second run changes nothing.
     let before = mtimes(&root);
@@ -69,15 +77,12 @@ fn dry_run_changes_nothing() {
     mixed_tree(dir.path());
     let before: Vec<_> = tree(dir.path()).into_iter().map(|p| (fs::read(dir.path().join(&p)).unwrap(), p)).collect();
     let times = mtimes(dir.path());
-    let report = dir.path().join("never.json");
-    let out =
-        run(&["normalize", "--dry-run", "--rename", "{title}", "--report", report.to_str().unwrap()], &[dir.path()]);
+    let out = run(&["normalize", "--dry-run", "--rename", "{title}"], &[dir.path()]);
     assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("would be"), "{}", stdout(&out));
     let after: Vec<_> = tree(dir.path()).into_iter().map(|p| (fs::read(dir.path().join(&p)).unwrap(), p)).collect();
     assert_eq!(after, before);
     assert_eq!(mtimes(dir.path()), times);
-    assert!(!report.exists());
 }
 
 #[test]

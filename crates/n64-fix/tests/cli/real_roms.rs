@@ -4,9 +4,8 @@
 //! variable is not set; `.ci/run` points it at `../shared/data/roms`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::support::{code, mtime, n64_binary, run, stderr, stdout};
+use crate::support::{code, mtime, run, run_n64, stderr, stdout};
 
 fn rom_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("N64_ROM_DIR").map(PathBuf::from);
@@ -31,7 +30,6 @@ fn roms(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn every_real_rom_inspects_checks_converts_and_stays_valid() {
     let Some(dir) = rom_dir() else { return };
-    let Some(n64) = n64_binary() else { panic!("the n64 binary could not be built") };
     let expected: serde_json::Value = std::fs::read_to_string(dir.join("EXPECTED.json"))
         .map_or(serde_json::Value::Null, |text| serde_json::from_str(&text).expect("EXPECTED.json is JSON"));
     let files = roms(&dir);
@@ -48,7 +46,7 @@ fn every_real_rom_inspects_checks_converts_and_stays_valid() {
         let original = std::fs::read(&path).unwrap();
 
         // n64 info: no error, and what the independent tools reported.
-        let info = Command::new(&n64).args(["info".as_ref(), "--json".as_ref(), path.as_os_str()]).output().unwrap();
+        let info = run_n64(["info".as_ref(), "--json".as_ref(), path.as_os_str()]);
         assert!(code(&info) == 0, "{name}: {}", stderr(&info));
         let record: serde_json::Value = serde_json::from_str(stdout(&info).trim()).unwrap();
         if let Some(facts) = expected.get(&name) {
@@ -61,7 +59,7 @@ fn every_real_rom_inspects_checks_converts_and_stays_valid() {
         }
 
         // n64 check: ok, or skipped for boot code that needs no check code; never an error.
-        let check = Command::new(&n64).args(["check".as_ref(), path.as_os_str()]).output().unwrap();
+        let check = run_n64(["check".as_ref(), path.as_os_str()]);
         assert_eq!(code(&check), 0, "{name}: {}{}", stdout(&check), stderr(&check));
 
         // Fixing a valid ROM changes nothing, not even the modification time.
@@ -78,7 +76,7 @@ fn every_real_rom_inspects_checks_converts_and_stays_valid() {
             _ => &[],
         };
         for order in orders {
-            let out = run(&["convert", "--to", order], &[&path]);
+            let out = run(&["convert", "--to", order, "--keep-name"], &[&path]);
             assert_eq!(code(&out), 0, "{name} -> {order}: {}", stderr(&out));
         }
         assert_eq!(std::fs::read(&path).unwrap(), original, "{name}: round trip");

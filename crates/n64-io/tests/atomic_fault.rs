@@ -1,9 +1,10 @@
-//! Fault injection: a write that fails midway leaves the original intact and no temporary file.
+//! Fault injection: a write that fails midway leaves the original intact and no temporary file;
+//! owners and sparse files survive a rewrite.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 
-use n64_fix::atomic;
+use n64_io::{Error, ErrorKind, Operation, atomic};
 
 /// A writer that accepts `left` bytes, then fails as a full disk would.
 struct FailsAfter<'a> {
@@ -43,12 +44,16 @@ fn a_failing_write_keeps_the_original_and_leaves_no_temp_file() {
             // Stream the new content in 1 MiB chunks, like the commands do.
             let chunk = vec![0xAAu8; 1 << 20];
             for _ in 0..3 {
-                out.write_all(&chunk)?;
+                out.write_all(&chunk).map_err(|e| Error::io(&path, Operation::Write, e))?;
             }
             Ok(())
         })
         .unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::StorageFull, "limit {limit}");
+        assert!(
+            matches!(&err.kind, ErrorKind::Io { source, .. } if source.kind() == io::ErrorKind::StorageFull),
+            "limit {limit}: {err}"
+        );
+        assert_eq!(err.to_string(), format!("{}: cannot write: no space left on device", path.display()));
         assert_eq!(fs::read(&path).unwrap(), original, "limit {limit}");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("rom.z64")], "limit {limit}");
@@ -56,7 +61,8 @@ fn a_failing_write_keeps_the_original_and_leaves_no_temp_file() {
 
     let new = dir.path().join("new.z64");
     let mut wrap = failing_after(10);
-    assert!(atomic::create_new_with(&new, None, &mut wrap, |out| out.write_all(&[1; 100])).is_err());
+    let produce = |out: &mut dyn Write| out.write_all(&[1; 100]).map_err(|e| Error::io(&new, Operation::Write, e));
+    assert!(atomic::create_new_with(&new, None, &mut wrap, produce).is_err());
     assert!(!new.exists());
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
@@ -67,11 +73,11 @@ fn a_failing_producer_keeps_the_original() {
     let path = dir.path().join("rom.z64");
     fs::write(&path, b"original").unwrap();
     let err = atomic::replace(&path, |out| {
-        out.write_all(b"half")?;
-        Err(io::Error::other("source vanished"))
+        out.write_all(b"half").map_err(|e| Error::io(&path, Operation::Write, e))?;
+        Err(Error::io("source.z64", Operation::Read, io::Error::other("source vanished")))
     })
     .unwrap_err();
-    assert_eq!(err.to_string(), "source vanished");
+    assert_eq!(err.to_string(), "source.z64: cannot read: source vanished");
     assert_eq!(fs::read(&path).unwrap(), b"original");
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
@@ -84,7 +90,28 @@ fn a_symlink_target_is_replaced_and_the_link_kept() {
     let link = dir.path().join("link.z64");
     fs::write(&target, b"old").unwrap();
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    atomic::replace(&link, |out| out.write_all(b"new")).unwrap();
+    atomic::replace(&link, |out| out.write_all(b"new").map_err(|e| Error::io(&link, Operation::Write, e))).unwrap();
     assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(fs::read(&target).unwrap(), b"new");
+}
+
+/// B7: a rewrite keeps the owner and group (as root, which may set them) and makes a new inode.
+#[cfg(unix)]
+#[test]
+fn owner_and_group_are_kept() {
+    use std::os::unix::fs::MetadataExt;
+    if !n64_testkit::system::is_root() {
+        eprintln!("note: skipped: only root may give a file to another user");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("owned.z64");
+    fs::write(&path, b"old").unwrap();
+    std::os::unix::fs::chown(&path, Some(1000), Some(1000)).unwrap();
+    let before = fs::metadata(&path).unwrap();
+    atomic::replace(&path, |out| out.write_all(b"new").map_err(|e| Error::io(&path, Operation::Write, e))).unwrap();
+    let after = fs::metadata(&path).unwrap();
+    assert_eq!((after.uid(), after.gid()), (1000, 1000));
+    assert_ne!(after.ino(), before.ino(), "a rewrite is a new file");
+    assert_eq!(fs::read(&path).unwrap(), b"new");
 }

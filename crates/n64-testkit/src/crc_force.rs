@@ -7,18 +7,16 @@
 //! polynomial has a non-zero constant term, so no non-zero burst of 32 bits or fewer maps to
 //! zero), which is why four bytes always suffice.
 
-use anyhow::{Result, bail, ensure};
+
 
 /// Rewrites `data[pos..pos + 4]` so that `crc32fast::hash(data) == target`.
 ///
 /// Errors when the window does not fit in `data` (the linear system itself always has a
 /// solution; an error there would mean a bug, and is reported rather than panicking).
-pub fn force_crc32(data: &mut [u8], pos: usize, target: u32) -> Result<()> {
-    ensure!(
-        pos.checked_add(4).is_some_and(|end| end <= data.len()),
-        "CRC32 window {pos:#x}..+4 does not fit in {:#x} bytes",
-        data.len()
-    );
+pub fn force_crc32(data: &mut [u8], pos: usize, target: u32) -> Result<(), String> {
+    if !pos.checked_add(4).is_some_and(|end| end <= data.len()) {
+        return Err(format!("CRC32 window {pos:#x}..+4 does not fit in {:#x} bytes", data.len()));
+    }
     data[pos..pos + 4].fill(0);
     let base = crc32fast::hash(data);
 
@@ -31,7 +29,7 @@ pub fn force_crc32(data: &mut [u8], pos: usize, target: u32) -> Result<()> {
     }
 
     let Some(solution) = solve(columns, target ^ base) else {
-        bail!("the CRC32 system for window {pos:#x} is singular (cannot happen for CRC32)");
+        return Err(format!("the CRC32 system for window {pos:#x} is singular (cannot happen for CRC32)"));
     };
     data[pos..pos + 4].copy_from_slice(&solution.to_le_bytes());
     debug_assert_eq!(crc32fast::hash(data), target);
@@ -70,23 +68,12 @@ fn solve(columns: [u32; 32], rhs: u32) -> Option<u32> {
 mod tests {
     use super::*;
 
-    fn pseudo_random(len: usize, mut state: u32) -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                state.to_le_bytes()[0]
-            })
-            .collect()
-    }
-
     #[test]
     fn hits_every_target_at_every_kind_of_position() {
         let targets = [0u32, 0xFFFF_FFFF, 0x90BB_6CB5, 0x587B_D543, 0x1234_5678];
         for (len, pos) in [(4usize, 0usize), (0xFC0, 0xFBC), (0xFC0, 0), (0xBC0, 0xBBC), (100, 37)] {
             for (seed, &target) in targets.iter().enumerate() {
-                let mut data = pseudo_random(len, 0x9E37_79B9 ^ u32::try_from(seed).unwrap());
+                let mut data = crate::Rng(0x9E37_79B9 ^ seed as u64).bytes(len);
                 let before = data.clone();
                 force_crc32(&mut data, pos, target).unwrap();
                 assert_eq!(crc32fast::hash(&data), target, "len {len:#x} pos {pos:#x}");

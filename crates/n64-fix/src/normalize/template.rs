@@ -9,19 +9,20 @@ pub(crate) const PLACEHOLDERS: [&str; 5] = ["title", "game_code", "region", "ver
 const MAX_STEM: usize = 200;
 
 /// A parsed template: literal text and placeholders.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Template {
     parts: Vec<Part>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Text(String),
     Field(usize),
 }
 
 impl Template {
-    /// Parses a template; unknown placeholders and unbalanced braces are errors.
+    /// Parses a template. Unknown placeholders, unbalanced braces, and a template without any
+    /// placeholder (which would give every file the same name) are errors.
     pub(crate) fn parse(text: &str) -> Result<Template, String> {
         let mut parts = Vec::new();
         let mut rest = text;
@@ -43,10 +44,17 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_owned()));
         }
+        if !parts.iter().any(|p| matches!(p, Part::Field(_))) {
+            return Err(format!(
+                "--rename: {text:?} has no placeholder, so every file would get the same name; use fields such as {{title}} or {{game_code}} (valid: {{{}}})",
+                PLACEHOLDERS.join("} {")
+            ));
+        }
         Ok(Template { parts })
     }
 
-    /// The file name stem for a ROM (without extension), made safe for any file system.
+    /// The file name stem for a ROM (without extension), made safe for any file system. A field
+    /// with nothing printable to show (a game code of zero bytes) is left out.
     pub(crate) fn render(&self, info: &RomInfo) -> String {
         let header = &info.header;
         let mut out = String::new();
@@ -54,10 +62,10 @@ impl Template {
             match part {
                 Part::Text(text) => out.push_str(text),
                 Part::Field(0) => {
-                    let title = sanitize(&header.title().text());
+                    let title = sanitize(&header.title().text().replace('\u{FFFD}', ""));
                     out.push_str(if title.is_empty() { "untitled" } else { &title });
                 }
-                Part::Field(1) => out.push_str(&header.game_code().to_string()),
+                Part::Field(1) => out.push_str(header.game_code().text().unwrap_or_default()),
                 Part::Field(2) => out.push_str(header.game_code().destination().description()),
                 Part::Field(3) => out.push_str(&header.rom_version().unwrap_or(0).to_string()),
                 Part::Field(_) => out.push_str(info.cic.map_or("unknown", n64_core::CicKind::name)),
@@ -100,6 +108,15 @@ mod tests {
         assert!(Template::parse("{name}").unwrap_err().contains("unknown placeholder {name}"));
         assert!(Template::parse("{title").unwrap_err().contains("unmatched"));
         assert!(Template::parse("title}").unwrap_err().contains("unmatched"));
+    }
+
+    /// B9: a template without a placeholder would give every file the same name.
+    #[test]
+    fn constant_templates_are_refused() {
+        for text in ["", "   ", "game", "[no fields]"] {
+            let err = Template::parse(text).unwrap_err();
+            assert!(err.contains("has no placeholder"), "{text:?}: {err}");
+        }
     }
 
     #[test]

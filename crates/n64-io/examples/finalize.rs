@@ -1,8 +1,9 @@
 //! `finalize`: builds a finished big-endian (`.z64`) ROM from a header + boot code image and a
-//! raw program image, using only n64-core's public API.
+//! raw program image, the way a homebrew Makefile or another project's xtask would: with
+//! n64-core's `finalize` (header fields, padding, the check code) and n64-io's atomic writer.
 //!
 //! ```text
-//! cargo run -p n64-core --example finalize -- --boot BOOTFILE PROGRAM -o OUT [options]
+//! cargo run -p n64-io --example finalize -- --boot BOOTFILE PROGRAM -o OUT [options]
 //!
 //!   --boot FILE           0x1000-byte header + boot code image, in any byte order
 //!                         (e.g. xtask/assets/libdragon-ipl3-prod-r8.bin)
@@ -21,7 +22,8 @@
 //!                         and the whole checked range (>= 0x101000): at least 2 MiB. Without
 //!                         --size the ROM is exactly header + boot code + program.
 //!   --cic KIND            compute the check code for this CIC (6101, 6102/7101, 7102, 6103,
-//!                         6105, 6106, 5101) instead of the one the boot code is recognised as
+//!                         6105, 6106, 5101) instead of the one the boot code is made for
+//!   --force               with --cic, accept a CIC the boot code is not made for
 //! ```
 //!
 //! The ROM is laid out as the boot image (header and boot code, 0x0..0x1000) followed by the
@@ -32,40 +34,27 @@
 //! The check code (header 0x10..0x18) is computed last, over the finished image (a ROM shorter
 //! than 0x101000 bytes counts as zero-padded):
 //!
-//! - with `--cic KIND`, always, for that kind;
-//! - otherwise for the CIC the boot code is recognised as, except when the boot code verifies
-//!   no check code (libdragon's): then header 0x10..0x18 is left as the boot image has it, since
+//! - with `--cic KIND`, always, for that kind (refused, unless `--force`, when the boot code is
+//!   made for another CIC: the console would reject it);
+//! - otherwise for the CIC the boot code is made for, except when the boot code verifies no
+//!   check code (libdragon's): then header 0x10..0x18 is left as the boot image has it, since
 //!   libdragon's compat build reads that field as a load size;
 //! - an unrecognised boot code without `--cic` is an error.
 
 use std::ffi::OsString;
-use std::fs::{self, File};
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use n64_core::{
-    BOOT_CODE_LEN, BOOT_CODE_OFFSET, BootCode, ByteOrder, CheckCode, CicKind, Controller, GameCode, Header, SaveType,
-    check_code, convert, detect_order, write_check_code,
+    BOOT_CODE_LEN, BOOT_CODE_OFFSET, ByteOrder, CheckCodeAction, CheckCodeFix, CicKind, Controller, FinalizeOptions,
+    Finalized, GameCode, HeaderEdit, Padding, SaveType, convert, detect_order,
 };
+use n64_io::atomic::Reserved;
+use n64_io::{Error, Operation};
 
 /// Length of the header + boot code image.
 const BOOT_IMAGE_LEN: usize = BOOT_CODE_OFFSET + BOOT_CODE_LEN;
-/// How many bytes the check code of every kind but 5101's long mode covers, header included.
-const CHECKED_LEN: usize = check_code::CHECK_PREFIX_LEN;
-/// `--size next` rounds up to a multiple of this.
-const SIZE_STEP: usize = 0x10_0000;
-
-/// How to size the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Size {
-    /// Header + boot code + program, no padding.
-    Exact,
-    /// Pad to the smallest multiple of 1 MiB that is >= the image and >= 0x101000.
-    Next,
-    /// Pad to this many bytes.
-    Bytes(usize),
-}
 
 /// The parsed command line.
 #[derive(Debug)]
@@ -79,19 +68,28 @@ struct Options {
     rtc: bool,
     region_free: bool,
     controllers: [Option<Controller>; 4],
-    size: Size,
+    padding: Padding,
     cic: Option<CicKind>,
+    force: bool,
 }
 
 impl Options {
-    fn wants_homebrew(&self) -> bool {
-        self.save_type.is_some() || self.rtc || self.region_free || self.controllers.iter().any(Option::is_some)
+    /// The header fields to change.
+    fn edit(&self) -> HeaderEdit {
+        let mut edit = HeaderEdit::default();
+        edit.title.clone_from(&self.title);
+        edit.game_code = self.game_code;
+        edit.save_type = self.save_type;
+        edit.rtc = self.rtc.then_some(true);
+        edit.region_free = self.region_free.then_some(true);
+        edit.controllers = self.controllers;
+        edit
     }
 }
 
 const USAGE: &str = "usage: finalize --boot BOOTFILE PROGRAM -o OUT [--title TEXT] [--game-code CODE] \
                      [--savetype KIND] [--rtc] [--region-free] [--controller PORT=KIND]... [--size BYTES|next] \
-                     [--cic KIND]";
+                     [--cic KIND [--force]]";
 
 /// Parses a size: decimal, `0x` hex, optionally followed by `K` (KiB) or `M` (MiB).
 fn parse_size(text: &str) -> Result<usize, String> {
@@ -111,11 +109,6 @@ fn parse_size(text: &str) -> Result<usize, String> {
     value.checked_mul(scale).ok_or_else(|| format!("--size: {text:?} is too large"))
 }
 
-/// The size `--size next` pads `len` bytes to.
-fn next_size(len: usize) -> usize {
-    len.max(CHECKED_LEN).div_ceil(SIZE_STEP) * SIZE_STEP
-}
-
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
     let mut boot = None;
     let mut program = None;
@@ -130,8 +123,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
         rtc: false,
         region_free: false,
         controllers: [None; 4],
-        size: Size::Exact,
+        padding: Padding::None,
         cic: None,
+        force: false,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -171,10 +165,14 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
             }
             "--size" => {
                 let text = value("--size")?;
-                options.size =
-                    if text.eq_ignore_ascii_case("next") { Size::Next } else { Size::Bytes(parse_size(&text)?) };
+                options.padding = if text.eq_ignore_ascii_case("next") {
+                    Padding::NextMebibyte
+                } else {
+                    Padding::To(parse_size(&text)? as u64)
+                };
             }
             "--cic" => options.cic = Some(value("--cic")?.parse().map_err(|e| format!("--cic: {e}"))?),
+            "--force" => options.force = true,
             other if other.starts_with('-') && other.len() > 1 => {
                 return Err(format!("unknown option {other:?}\n{USAGE}"));
             }
@@ -191,18 +189,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Options, Strin
     Ok(options)
 }
 
-/// What [`build`] did, for the report.
-#[derive(Debug)]
-struct Built {
-    rom: Vec<u8>,
-    boot_code: BootCode,
-    /// The CIC and check code written, or `None` when the check code was left alone.
-    check: Option<(CicKind, CheckCode)>,
-}
-
-/// Assembles the ROM: boot image (converted to big-endian), program, header fields, padding,
-/// and last the check code.
-fn build(options: &Options, boot_image: &[u8], program: &[u8]) -> Result<Built, String> {
+/// Assembles the ROM: boot image (converted to big-endian) and program, then n64-core's
+/// `finalize` (header fields, padding, and last the check code) applied to it.
+fn build(options: &Options, boot_image: &[u8], program: &[u8]) -> Result<(Vec<u8>, Finalized), String> {
     if boot_image.len() != BOOT_IMAGE_LEN {
         return Err(format!(
             "the boot image is {:#x} bytes; it must be exactly {BOOT_IMAGE_LEN:#x} (header + boot code)",
@@ -214,84 +203,23 @@ fn build(options: &Options, boot_image: &[u8], program: &[u8]) -> Result<Built, 
     convert(&mut rom, order, ByteOrder::Z64).map_err(|e| format!("boot image: {e}"))?;
     rom.extend_from_slice(program);
 
-    let mut header = Header::read(&rom, ByteOrder::Z64).map_err(|e| e.to_string())?;
-    if let Some(title) = &options.title {
-        header.set_title(title).map_err(|e| format!("--title: {e}"))?;
-    }
-    if options.wants_homebrew() {
-        let mut homebrew = header.homebrew().unwrap_or_default();
-        if let Some(save_type) = options.save_type {
-            homebrew.save_type = save_type;
-        }
-        homebrew.rtc |= options.rtc;
-        homebrew.region_free |= options.region_free;
-        for (slot, given) in homebrew.controllers.iter_mut().zip(options.controllers) {
-            if let Some(controller) = given {
-                *slot = controller;
-            }
-        }
-        header.set_homebrew(&homebrew).map_err(|e| format!("homebrew header: {e}"))?;
-    }
-    if let Some(code) = options.game_code {
-        header.set_game_code(code).map_err(|e| format!("--game-code: {e}"))?;
-    }
-    header.write(&mut rom, ByteOrder::Z64).map_err(|e| e.to_string())?;
-
-    let target = match options.size {
-        Size::Exact => rom.len(),
-        Size::Next => next_size(rom.len()),
-        Size::Bytes(size) if size >= rom.len() => size,
-        Size::Bytes(size) => {
-            return Err(format!("--size {size:#x} is smaller than header + boot code + program ({:#x})", rom.len()));
-        }
-    };
-    rom.resize(target, 0);
-
-    let boot: &[u8; BOOT_CODE_LEN] =
-        rom[BOOT_CODE_OFFSET..BOOT_IMAGE_LEN].try_into().map_err(|_| "boot code slice".to_owned())?;
-    let boot_code = BootCode::identify(boot);
-    let kind = if options.cic.is_some() {
-        options.cic
-    } else if boot_code.family.is_some_and(|f| !f.verifies_check_code()) {
-        None
-    } else {
-        let kind = boot_code.cic.ok_or_else(|| {
-            format!("unknown boot code (CRC32 {:08x}); pass --cic KIND to choose the check code", boot_code.crc32)
-        })?;
-        Some(kind)
-    };
-    let check = match kind {
-        Some(kind) => {
-            let computed = check_code::compute(&rom, ByteOrder::Z64, kind).map_err(|e| e.to_string())?;
-            write_check_code(&mut rom, ByteOrder::Z64, computed.code).map_err(|e| e.to_string())?;
-            Some((kind, computed.code))
-        }
-        None => None,
-    };
-    Ok(Built { rom, boot_code, check })
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over `path`. The temporary file is removed on failure.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map_or_else(|| "rom".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = File::options().write(true).create_new(true).open(&temp)?;
-        file.write_all(bytes)?;
-        file.flush()?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    let mut finalize = FinalizeOptions::default();
+    finalize.order = Some(ByteOrder::Z64);
+    finalize.edit = options.edit();
+    finalize.padding = options.padding;
+    let mut check_code = CheckCodeFix::default();
+    check_code.cic = options.cic;
+    check_code.when_not_verified = options.cic.is_some();
+    check_code.allow_contradiction = options.force;
+    finalize.check_code = Some(check_code);
+    let plan = n64_core::finalize(&rom, rom.len() as u64, &finalize).map_err(|e| match e {
+        n64_core::Error::UnknownCic { .. } => format!("{e}; pass --cic KIND to choose the check code"),
+        n64_core::Error::CicContradicted { .. } => format!("{e}; pass --force to write its check code anyway"),
+        n64_core::Error::BadPadding { .. } => format!("--size: {e}"),
+        other => other.to_string(),
+    })?;
+    plan.apply(&mut rom).map_err(|e| e.to_string())?;
+    Ok((rom, plan))
 }
 
 fn run(args: Vec<OsString>) -> Result<String, String> {
@@ -301,19 +229,26 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     let options = parse_args(args)?;
     let boot_image = fs::read(&options.boot).map_err(|e| format!("reading {}: {e}", options.boot.display()))?;
     let program = fs::read(&options.program).map_err(|e| format!("reading {}: {e}", options.program.display()))?;
-    let built = build(&options, &boot_image, &program).map_err(|e| format!("{}: {e}", options.output.display()))?;
-    write_atomically(&options.output, &built.rom).map_err(|e| format!("writing {}: {e}", options.output.display()))?;
+    let (rom, plan) = build(&options, &boot_image, &program).map_err(|e| format!("{}: {e}", options.output.display()))?;
+    let output = &options.output;
+    Reserved::replace_or_create(output)
+        .and_then(|reserved| {
+            reserved.commit(None, |out| out.write_all(&rom).map_err(|e| Error::io(output, Operation::Write, e)))
+        })
+        .map_err(|e| e.to_string())?;
 
-    let boot = match (built.boot_code.family, built.boot_code.cic) {
+    let boot_code = plan.before.boot_code;
+    let boot = match (boot_code.family, boot_code.cic) {
         (Some(family), _) => family.to_string(),
         (None, Some(kind)) => format!("boot code for CIC {kind}"),
         (None, None) => "unknown boot code".to_owned(),
     };
-    let check = match built.check {
-        Some((kind, code)) => format!("check code {code} (CIC {kind})"),
-        None => "check code left as is (the boot code verifies none; --cic writes one)".to_owned(),
+    let check = match plan.check_code {
+        CheckCodeAction::Written { new: code, cic, .. } => format!("check code {code} (CIC {cic})"),
+        CheckCodeAction::AlreadyValid { cic } => format!("check code {} (CIC {cic})", plan.header.check_code()),
+        _ => "check code left as is (the boot code verifies none; --cic writes one)".to_owned(),
     };
-    Ok(format!("wrote {} ({:#x} bytes, {boot}, {check})", options.output.display(), built.rom.len()))
+    Ok(format!("wrote {} ({:#x} bytes, {boot}, {check})", output.display(), rom.len()))
 }
 
 fn main() -> ExitCode {
@@ -344,9 +279,9 @@ mod tests {
 
     #[test]
     fn next_size_covers_the_checked_range() {
-        assert_eq!(next_size(0x1000), 0x20_0000);
-        assert_eq!(next_size(0x20_0000), 0x20_0000);
-        assert_eq!(next_size(0x20_0001), 0x30_0000);
+        assert_eq!(Padding::NextMebibyte.target(0x1000), 0x20_0000);
+        assert_eq!(Padding::NextMebibyte.target(0x20_0000), 0x20_0000);
+        assert_eq!(Padding::NextMebibyte.target(0x20_0001), 0x30_0000);
     }
 
     #[test]

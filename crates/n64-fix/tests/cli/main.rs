@@ -1,0 +1,14 @@
+//! Integration tests of `n64-fix`: the binary run on ROMs built by `n64-testkit`, checked byte
+//! by byte and against an independent check code implementation (`ipl3checksum`).
+
+mod convert;
+mod crc;
+mod docs;
+mod header;
+mod hostile;
+mod interrupt;
+mod kill;
+mod normalize;
+mod real_roms;
+mod snapshots;
+mod support;
