@@ -5,7 +5,7 @@
 //! `ipl3checksum` crate, everything else from the way the fixture was built.
 //!
 //! No fixture contains Nintendo code. The Nintendo CIC kinds get *synthetic* boot code: a
-//! pseudo-random pattern whose last four bytes are solved (see [`crate::crc_force`]) so that
+//! pseudo-random pattern whose last four bytes are solved (see [`n64_testkit::crc_force`]) so that
 //! its CRC32 equals the value n64-core's table knows for Nintendo's boot code of that kind.
 //! Such boot code is recognised by CRC32 only; it does not pass the console's IPL2 checksum
 //! and would not boot. libdragon's open-source IPL3 (public domain) is used as is.

@@ -59,7 +59,7 @@ fn manifest_agrees_with_ipl3checksum() {
         }
         let format = str_field(&entry, "format").expect("a ROM entry has a format");
         // The trailing partial word (a problem n64 reports) is outside the check code.
-        let trailing = entry["trailing_bytes"].as_u64().expect("trailing_bytes") as usize;
+        let trailing = usize::try_from(entry["trailing_bytes"].as_u64().expect("trailing_bytes")).unwrap();
         let mut be = to_big_endian(&stored[..stored.len() - trailing], format);
         let code = &entry["check_code"];
         let header_code = format!("{:016X}", u64::from_be_bytes(be[0x10..0x18].try_into().expect("8 bytes")));

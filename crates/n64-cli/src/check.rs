@@ -1,5 +1,6 @@
 //! `n64 check`: verify check codes of files and directory trees.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
@@ -57,10 +58,9 @@ impl Checked {
             ),
             (CheckStatus::Valid(_), _) => (Status::Ok, None),
             (CheckStatus::Invalid(_), _) => (Status::Bad, None),
-            (CheckStatus::NotRequired(_), _) => (
-                Status::NotRequired,
-                Some(info.family().map_or_else(|| "the boot code".to_owned(), |f| f.to_string())),
-            ),
+            (CheckStatus::NotRequired(_), _) => {
+                (Status::NotRequired, Some(info.family().map_or_else(|| "the boot code".to_owned(), |f| f.to_string())))
+            }
             (CheckStatus::UnknownCic, _) => (
                 Status::Skipped,
                 Some(format!("unknown boot code, CRC32 {:08x} (pass --cic KIND)", info.boot_code.crc32)),
@@ -166,7 +166,7 @@ fn summary_line(tally: &Tally) -> String {
         batch::errors_and_others(tally, "left alone")
     );
     if tally.get("trailing_bytes") > 0 {
-        line.push_str(&format!("; {} with trailing bytes", count(tally.get("trailing_bytes"), "ROM")));
+        let _ = write!(line, "; {} with trailing bytes", count(tally.get("trailing_bytes"), "ROM"));
     }
     line
 }

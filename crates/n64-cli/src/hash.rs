@@ -1,6 +1,7 @@
 //! `n64 hash`: CRC32, MD5 and SHA-1 of ROMs in big-endian order, streamed with one chunk of
 //! memory whatever the ROM size.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
@@ -72,7 +73,7 @@ impl Outcome for Hashed {
             be.sha1
         );
         if let Some(s) = &stored {
-            text.push_str(&format!("  as stored:\n  crc32  {}\n  md5    {}\n  sha1   {}\n", s.crc32, s.md5, s.sha1));
+            let _ = write!(text, "  as stored:\n  crc32  {}\n  md5    {}\n  sha1   {}\n", s.crc32, s.md5, s.sha1);
         }
         printer.text(&text)?;
         printer.record(&HashRecord {

@@ -6,7 +6,7 @@ use std::path::Path;
 use n64_common::batch::{self, Tally};
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::RomRecord;
-use n64_common::{Exit, Failure, count, detection, order_decision};
+use n64_common::{Exit, Failure, count, detection, order_source_text};
 use n64_core::{CheckStatus, DetectedBy, GameCode, InspectOptions, RomInfo};
 use n64_io::Entry;
 
@@ -113,7 +113,7 @@ fn describe(path: &Path, info: &RomInfo) -> String {
     };
     let title = header.title();
     let mut lines: Vec<(&str, String)> = vec![
-        ("Format", format!("{} ({order_name}; {})", info.order, order_decision(info))),
+        ("Format", format!("{} ({order_name}, {})", info.order, order_source_text(info))),
         ("Size", size_text(info.size)),
         (
             "Title",

@@ -82,10 +82,10 @@ impl Outcome for Found {
             Format::Csv => {
                 let mut cells = vec![String::new(); COLUMNS.len()];
                 cells[0] = path.display().to_string();
-                cells[9] = format!("not a ROM: {reason}");
+                reason.clone_into(&mut cells[9]);
                 printer.row(cells)
             }
-            _ => printer.line(format_args!("{}: not a ROM: {reason}", path.display())),
+            _ => printer.line(format_args!("{}: {reason}", path.display())),
         }
     }
 }

@@ -123,7 +123,7 @@ pub trait Outcome: Send {
         Self: Sized,
     {
         printer.record(&OtherRecord::new(path, reason))?;
-        printer.line(format_args!("{}: not a ROM: {reason}", path.display()))
+        printer.line(format_args!("{}: {reason}", path.display()))
     }
 }
 

@@ -5,16 +5,19 @@ use n64_core::{CheckStatus, DetectedBy, OrderSource, RomInfo};
 /// How the byte order was decided: `"v64 by its magic"`, `"v64 inferred from the boot code
 /// (first word claims z64)"`, `"n64 as given"`.
 pub fn order_decision(info: &RomInfo) -> String {
+    format!("{} {}", info.order, order_source_text(info))
+}
+
+/// How the byte order was decided, without the order: `"by its magic"`, `"as given"`,
+/// `"inferred from the boot code (first word claims z64)"`.
+pub fn order_source_text(info: &RomInfo) -> String {
     match info.order_source {
-        OrderSource::Magic => format!("{} by its magic", info.order),
-        OrderSource::Given => format!("{} as given", info.order),
+        OrderSource::Given => "as given".to_owned(),
         OrderSource::BootCode { magic: None } => {
-            format!("{} inferred from the boot code (first word is no known magic)", info.order)
+            "inferred from the boot code (first word is no known magic)".to_owned()
         }
-        OrderSource::BootCode { magic: Some(m) } => {
-            format!("{} inferred from the boot code (first word claims {m})", info.order)
-        }
-        _ => info.order.to_string(),
+        OrderSource::BootCode { magic: Some(m) } => format!("inferred from the boot code (first word claims {m})"),
+        _ => "by its magic".to_owned(),
     }
 }
 
@@ -47,10 +50,5 @@ pub fn detection(info: &RomInfo, bytes_read: usize) -> String {
         ),
         other => format!("check code {}", other.name()),
     };
-    format!(
-        "{}; {}; {check}; read {bytes_read:#x} of {:#x} bytes",
-        order_decision(info),
-        cic_decision(info),
-        info.size
-    )
+    format!("{}; {}; {check}; read {bytes_read:#x} of {:#x} bytes", order_decision(info), cic_decision(info), info.size)
 }

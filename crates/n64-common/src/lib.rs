@@ -13,7 +13,7 @@ pub mod output;
 mod progress;
 pub mod records;
 
-pub use describe::{cic_decision, detection, order_decision};
+pub use describe::{cic_decision, detection, order_decision, order_source_text};
 pub use docs::{completion_script, man_page};
 pub use exit::Exit;
 pub use failure::{Failure, FailureKind, count};

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::{Exit, Failure};
 use crate::records::ErrorRecord;
+use crate::{Exit, Failure};
 
 /// Why output stopped.
 #[derive(Debug)]
@@ -162,8 +162,7 @@ impl Printer {
             }
         }
         for row in std::iter::once(&header).chain(&rows) {
-            let cells: Vec<String> =
-                row.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
+            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
             writeln!(self.out, "{}", cells.join("  ").trim_end())?;
         }
         Ok(())
@@ -172,7 +171,11 @@ impl Printer {
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
 fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field.to_owned() }
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
 }
 
 /// Prints one line on stderr, ignoring failures (there is nowhere else to report them).

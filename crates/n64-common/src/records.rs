@@ -205,7 +205,10 @@ impl RomRecord {
                 page_size: pi.page_size(),
                 release: pi.release(),
             },
-            clock_rate: ClockRateRecord { raw: hex32(header.clock_rate()), effective_hz: header.effective_clock_rate() },
+            clock_rate: ClockRateRecord {
+                raw: hex32(header.clock_rate()),
+                effective_hz: header.effective_clock_rate(),
+            },
             libultra_version: header.libultra_version().version(),
             homebrew: header.homebrew().as_ref().map(HomebrewRecord::new),
         }

@@ -122,7 +122,11 @@ impl FromStr for ByteOrder {
             "z64" | "big" | "be" | "big-endian" => Ok(ByteOrder::Z64),
             "v64" | "byteswapped" | "byte-swapped" | "swapped" => Ok(ByteOrder::V64),
             "n64" | "little" | "le" | "little-endian" => Ok(ByteOrder::N64),
-            _ => Err(Error::UnknownName { kind: NameKind::ByteOrder, found: s.to_owned(), valid: "z64, v64, n64".to_owned() }),
+            _ => Err(Error::UnknownName {
+                kind: NameKind::ByteOrder,
+                found: s.to_owned(),
+                valid: "z64, v64, n64".to_owned(),
+            }),
         }
     }
 }

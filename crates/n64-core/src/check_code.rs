@@ -265,7 +265,10 @@ mod tests {
     #[test]
     fn the_64dd_kinds_have_no_header_check_code() {
         let rom = [0u8; 0x1000];
-        assert!(matches!(compute(&rom, ByteOrder::Z64, CicKind::Cic8303), Err(Error::CheckCodeInBootCode { cic: CicKind::Cic8303 })));
+        assert!(matches!(
+            compute(&rom, ByteOrder::Z64, CicKind::Cic8303),
+            Err(Error::CheckCodeInBootCode { cic: CicKind::Cic8303 })
+        ));
     }
 
     #[test]

@@ -109,9 +109,9 @@ impl fmt::Display for BootCodeFamily {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BootCodeFamily::Nintendo => f.write_str("Nintendo boot code"),
-            BootCodeFamily::Libdragon(LibdragonBuild::Prod) => f.write_str("libdragon boot code, prod build"),
-            BootCodeFamily::Libdragon(LibdragonBuild::Dev) => f.write_str("libdragon boot code, dev build"),
-            BootCodeFamily::Libdragon(LibdragonBuild::Compat) => f.write_str("libdragon boot code, compat build"),
+            BootCodeFamily::Libdragon(LibdragonBuild::Prod) => f.write_str("libdragon boot code (prod build)"),
+            BootCodeFamily::Libdragon(LibdragonBuild::Dev) => f.write_str("libdragon boot code (dev build)"),
+            BootCodeFamily::Libdragon(LibdragonBuild::Compat) => f.write_str("libdragon boot code (compat build)"),
             BootCodeFamily::Libdragon(LibdragonBuild::Other) => f.write_str("libdragon boot code"),
         }
     }

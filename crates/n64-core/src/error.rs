@@ -71,7 +71,9 @@ pub enum Error {
     },
     /// A game code whose unique part is not `"ED"` on a ROM with an Advanced Homebrew header,
     /// which that header's marker would lose.
-    #[error("game code {code}: its middle two characters must stay \"ED\" while the ROM has an Advanced Homebrew header")]
+    #[error(
+        "game code {code}: its middle two characters must stay \"ED\" while the ROM has an Advanced Homebrew header"
+    )]
     HomebrewMarkerNeeded {
         /// The game code that was given.
         code: crate::GameCode,

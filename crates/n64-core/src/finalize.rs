@@ -341,7 +341,7 @@ mod tests {
     use super::*;
 
     fn rom(len: usize) -> Vec<u8> {
-        let mut rom: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let mut rom: Vec<u8> = (0..len).map(|i| (i % 251).to_le_bytes()[0]).collect();
         rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
         rom
     }

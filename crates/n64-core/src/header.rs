@@ -114,8 +114,11 @@ impl Header {
     /// # Ok::<(), n64_core::Error>(())
     /// ```
     pub fn read(rom: &[u8], order: ByteOrder) -> Result<Header> {
-        let stored =
-            rom.get(..HEADER_LEN).ok_or(Error::TooShort { what: Structure::Header, expected: HEADER_LEN, found: rom.len() })?;
+        let stored = rom.get(..HEADER_LEN).ok_or(Error::TooShort {
+            what: Structure::Header,
+            expected: HEADER_LEN,
+            found: rom.len(),
+        })?;
         let mut bytes: [u8; HEADER_LEN] = stored.try_into().expect("slice is HEADER_LEN bytes");
         convert(&mut bytes, order, ByteOrder::Z64)?;
         Ok(Header { bytes })
@@ -124,8 +127,11 @@ impl Header {
     /// Writes the header back over the first 64 bytes of a ROM stored in `order`.
     pub fn write(&self, rom: &mut [u8], order: ByteOrder) -> Result<()> {
         let found = rom.len();
-        let target =
-            rom.get_mut(..HEADER_LEN).ok_or(Error::TooShort { what: Structure::Header, expected: HEADER_LEN, found })?;
+        let target = rom.get_mut(..HEADER_LEN).ok_or(Error::TooShort {
+            what: Structure::Header,
+            expected: HEADER_LEN,
+            found,
+        })?;
         let mut bytes = self.bytes;
         convert(&mut bytes, ByteOrder::Z64, order)?;
         target.copy_from_slice(&bytes);

@@ -225,10 +225,11 @@ pub fn detect_order(rom: &[u8]) -> Result<(ByteOrder, OrderSource)> {
 /// [`detect_order`], also returning the boot code identified in the chosen order when that
 /// took an identification, so that it is not identified twice.
 fn detect(rom: &[u8]) -> Result<(ByteOrder, OrderSource, Option<BootCode>)> {
-    let first: [u8; 4] = rom
-        .get(..4)
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or(Error::TooShort { what: Structure::FirstWord, expected: 4, found: rom.len() })?;
+    let first: [u8; 4] = rom.get(..4).and_then(|bytes| bytes.try_into().ok()).ok_or(Error::TooShort {
+        what: Structure::FirstWord,
+        expected: 4,
+        found: rom.len(),
+    })?;
     let magic = ByteOrder::from_magic(first);
     let identify = |order: ByteOrder| boot_code_be(rom, order).map(|b| BootCode::identify(&b));
 

@@ -134,7 +134,8 @@ fn renamed_for(path: &Path, to: ByteOrder) -> Option<PathBuf> {
         return None;
     }
     let ext = path.extension()?.to_string_lossy();
-    let new_ext = if ext.chars().all(|c| !c.is_ascii_lowercase()) { to.name().to_uppercase() } else { to.name().to_owned() };
+    let new_ext =
+        if ext.chars().all(|c| !c.is_ascii_lowercase()) { to.name().to_uppercase() } else { to.name().to_owned() };
     Some(path.with_extension(new_ext))
 }
 
@@ -183,13 +184,24 @@ fn process(path: &Path, args: &ConvertArgs) -> Result<Converted, Failure> {
         (Some(_), _, true) => Action::Copied,
         _ => Action::Converted,
     };
-    let converted =
-        Converted { action, dry_run: args.dry_run, from, to, output: output.clone(), renamed: renamed.is_some(), padded_to };
+    let converted = Converted {
+        action,
+        dry_run: args.dry_run,
+        from,
+        to,
+        output: output.clone(),
+        renamed: renamed.is_some(),
+        padded_to,
+    };
     if let Some(target) = &output
         && target.exists()
         && !(args.force && args.output.is_some())
     {
-        let advice = if args.output.is_some() { "pass --force to overwrite it" } else { "pass --keep-name to convert under the old name" };
+        let advice = if args.output.is_some() {
+            "pass --force to overwrite it"
+        } else {
+            "pass --keep-name to convert under the old name"
+        };
         return Err(Failure::new(
             path,
             FailureKind::AlreadyExists,
@@ -204,10 +216,7 @@ fn process(path: &Path, args: &ConvertArgs) -> Result<Converted, Failure> {
         // is one its owner wants left as it is: the same answer as for a change in place.
         return Err(n64_io::Error::new(path, n64_io::ErrorKind::ReadOnly).into());
     }
-    let image = ImageReader::open(path, size, from)?
-        .convert_to(to)
-        .pad_to(padded_to.unwrap_or(0))
-        .expect_prefix(&[]);
+    let image = ImageReader::open(path, size, from)?.convert_to(to).pad_to(padded_to.unwrap_or(0)).expect_prefix(&[]);
     match &output {
         None => replace_with_image(path, image)?,
         Some(target) if target.exists() => replace_with_image_to(target, image)?,

@@ -115,7 +115,9 @@ fn process(path: &Path, args: &CrcArgs) -> Result<Fixed, Failure> {
     fix.when_not_verified = args.force;
     fix.allow_contradiction = args.force;
     options.check_code = Some(fix);
-    let skipped = |reason: String| Ok(Fixed { action: Action::Skipped, cic: None, code: None, padded: None, reason: Some(reason) });
+    let skipped = |reason: String| {
+        Ok(Fixed { action: Action::Skipped, cic: None, code: None, padded: None, reason: Some(reason) })
+    };
     let plan = match n64_core::finalize(&rom.prefix, rom.size, &options) {
         Ok(plan) => plan,
         Err(n64_core::Error::UnknownCic { crc32 }) => {

@@ -229,7 +229,8 @@ fn run(args: Vec<OsString>) -> Result<String, String> {
     let options = parse_args(args)?;
     let boot_image = fs::read(&options.boot).map_err(|e| format!("reading {}: {e}", options.boot.display()))?;
     let program = fs::read(&options.program).map_err(|e| format!("reading {}: {e}", options.program.display()))?;
-    let (rom, plan) = build(&options, &boot_image, &program).map_err(|e| format!("{}: {e}", options.output.display()))?;
+    let (rom, plan) =
+        build(&options, &boot_image, &program).map_err(|e| format!("{}: {e}", options.output.display()))?;
     let output = &options.output;
     Reserved::replace_or_create(output)
         .and_then(|reserved| {

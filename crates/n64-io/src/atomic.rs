@@ -180,17 +180,15 @@ impl Reserved {
         produce: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let existing = if like.is_none() { fs::metadata(&self.target).ok() } else { None };
-        match like.or(existing.as_ref()) {
-            Some(like) => self.commit_with(Some(like), None, produce),
-            None => {
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ = self.temp.as_file().set_permissions(fs::Permissions::from_mode(0o644));
-                }
-                self.commit_with(None, None, produce)
-            }
+        if let Some(like) = like.or(existing.as_ref()) {
+            return self.commit_with(Some(like), None, produce);
         }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = self.temp.as_file().set_permissions(fs::Permissions::from_mode(0o644));
+        }
+        self.commit_with(None, None, produce)
     }
 
     fn commit_with(
@@ -293,7 +291,8 @@ impl Write for SparseWriter<'_> {
         let mut rest = buf;
         while !rest.is_empty() {
             // Up to the next block boundary, so that a skipped block is a whole aligned block.
-            let to_boundary = Self::BLOCK - (self.len % Self::BLOCK as u64) as usize;
+            let into_block = usize::try_from(self.len % Self::BLOCK as u64).unwrap_or(0);
+            let to_boundary = Self::BLOCK - into_block;
             let (piece, after) = rest.split_at(to_boundary.min(rest.len()));
             if piece.len() == Self::BLOCK && piece.iter().all(|&b| b == 0) {
                 self.hole += piece.len() as u64;

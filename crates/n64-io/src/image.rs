@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn converts_pads_and_patches_across_chunks() {
         let size = CHUNK_LEN + 100;
-        let be: Vec<u8> = (0..size).map(|i| (i % 253) as u8).collect();
+        let be: Vec<u8> = (0..size).map(|i| (i % 253).to_le_bytes()[0]).collect();
         let mut stored = be.clone();
         convert(&mut stored, ByteOrder::Z64, ByteOrder::V64).unwrap();
         let mut header = Header::read(&be, ByteOrder::Z64).unwrap();

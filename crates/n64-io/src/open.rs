@@ -89,7 +89,10 @@ mod tests {
     fn missing_files_and_dangling_links_are_told_apart() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.z64");
-        assert_eq!(open_regular(&missing).unwrap_err().to_string(), format!("{}: no such file or directory", missing.display()));
+        assert_eq!(
+            open_regular(&missing).unwrap_err().to_string(),
+            format!("{}: no such file or directory", missing.display())
+        );
         #[cfg(unix)]
         {
             let link = dir.path().join("link.z64");

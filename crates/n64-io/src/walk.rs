@@ -121,8 +121,8 @@ pub fn walk_filtered(paths: &[PathBuf], ignore: &dyn Fn(&Path) -> Option<&'stati
 }
 
 fn walk_dir(root: &Path, ignore: &dyn Fn(&Path) -> Option<&'static str>, walked: &mut Walked) {
-    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_hidden(e.file_name()))) {
+    let entries = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+    for entry in entries.filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_hidden(e.file_name()))) {
         match entry {
             Ok(entry) => {
                 let file_type = entry.file_type();

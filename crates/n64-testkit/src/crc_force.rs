@@ -7,14 +7,12 @@
 //! polynomial has a non-zero constant term, so no non-zero burst of 32 bits or fewer maps to
 //! zero), which is why four bytes always suffice.
 
-
-
 /// Rewrites `data[pos..pos + 4]` so that `crc32fast::hash(data) == target`.
 ///
 /// Errors when the window does not fit in `data` (the linear system itself always has a
 /// solution; an error there would mean a bug, and is reported rather than panicking).
 pub fn force_crc32(data: &mut [u8], pos: usize, target: u32) -> Result<(), String> {
-    if !pos.checked_add(4).is_some_and(|end| end <= data.len()) {
+    if pos.checked_add(4).is_none_or(|end| end > data.len()) {
         return Err(format!("CRC32 window {pos:#x}..+4 does not fit in {:#x} bytes", data.len()));
     }
     data[pos..pos + 4].fill(0);

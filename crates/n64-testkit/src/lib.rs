@@ -23,4 +23,4 @@ pub mod system;
 pub use cic::{Cic, oracle_check_code};
 pub use order::Order;
 pub use rng::Rng;
-pub use rom::{Boot, Body, RomBuilder, Stored};
+pub use rom::{Body, Boot, RomBuilder, Stored};

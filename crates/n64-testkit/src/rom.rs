@@ -21,8 +21,18 @@ pub const LIBDRAGON_IPL3: &[u8; 0x1000] = include_bytes!("../../../xtask/assets/
 /// CRC32 values of known boot codes over ROM 0x40..0x1000: Nintendo's for 6101, 6102, 7102,
 /// 6103, 6105, 6106 and 8303 (from rom64, cen64, uCON64 and splat), then libdragon's prod, dev
 /// and compat builds. A synthetic boot code must hit exactly its own entry, the unknown one none.
-pub const KNOWN_FULL_CRC32: [u32; 10] =
-    [0x6170_A4A1, 0x90BB_6CB5, 0x009E_9EA3, 0x0B05_0EE0, 0x98BC_2C86, 0xACC8_580A, 0x0E01_8159, 0x345E_1229, 0x2E26_4BDF, 0x9DDA_2D36];
+pub const KNOWN_FULL_CRC32: [u32; 10] = [
+    0x6170_A4A1,
+    0x90BB_6CB5,
+    0x009E_9EA3,
+    0x0B05_0EE0,
+    0x98BC_2C86,
+    0xACC8_580A,
+    0x0E01_8159,
+    0x345E_1229,
+    0x2E26_4BDF,
+    0x9DDA_2D36,
+];
 /// CRC32 of Nintendo's 5101 boot code over ROM 0x40..0xC00.
 pub const KNOWN_5101_PARTIAL_CRC32: u32 = 0x587B_D543;
 /// End of the range the 5101 CRC32 is keyed on.
@@ -179,7 +189,7 @@ impl RomBuilder {
     /// The title: ASCII or half-width katakana (JIS X 0201), at most 20 characters.
     #[must_use]
     pub fn title(mut self, title: &str) -> Self {
-        self.title = title.to_owned();
+        title.clone_into(&mut self.title);
         self
     }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 /// How long one run may take before the test fails: a hang on a FIFO or a device, or a whole
 /// read of a huge file, shows as a failure, not a stuck test run.
-pub const LIMIT: Duration = Duration::from_secs(60);
+pub const LIMIT: Duration = Duration::from_mins(1);
 
 /// The outcome of one run.
 #[derive(Debug, Clone)]
@@ -83,5 +83,45 @@ pub fn wait_within(mut child: Child, limit: Duration, what: &str) -> Output {
             panic!("{what} still running after {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+impl Output {
+    /// The whole outcome as one text, for snapshots: the exit code, then stdout and stderr.
+    pub fn transcript(&self) -> String {
+        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// A scratch directory holding a copy of the fixtures in `roms/`, where commands run with
+/// relative paths, so that their output is the same on every machine.
+#[derive(Debug)]
+pub struct Scene {
+    dir: tempfile::TempDir,
+}
+
+impl Scene {
+    /// A fresh copy of the fixtures under `roms/`.
+    ///
+    /// # Panics
+    ///
+    /// When the copy fails.
+    pub fn with_fixtures() -> Scene {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(dir.path().join("roms")).expect("roms/ is created");
+        crate::paths::copy_fixtures(&dir.path().join("roms"));
+        Scene { dir }
+    }
+
+    /// The scene's directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `program` with `args` in the scene's directory, in a cleared environment.
+    pub fn run<S: AsRef<OsStr>>(&self, program: &Path, args: impl IntoIterator<Item = S>) -> Output {
+        let mut command = command(program);
+        command.args(args).current_dir(self.dir.path());
+        finish(&mut command)
     }
 }

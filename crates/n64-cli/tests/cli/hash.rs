@@ -55,7 +55,13 @@ fn unaligned_and_non_rom_inputs_are_errors() {
     ]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
-    assert!(run.stderr.contains("odd-length.v64: size 0x8001 is not a whole number of 2-byte words, as the v64 byte order needs (pass --pad"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "odd-length.v64: size 0x8001 is not a whole number of 2-byte words, as the v64 byte order needs (pass --pad"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.contains("6103.z64"), "the good file is still hashed");
 }
 

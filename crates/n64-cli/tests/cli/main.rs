@@ -2,8 +2,10 @@
 //! generated trees. Every test also asserts that `n64` changed no input file.
 
 mod check;
+mod defects;
 mod hash;
 mod hostile;
 mod info;
 mod scan;
+mod snapshots;
 mod support;

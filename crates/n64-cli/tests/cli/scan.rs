@@ -79,7 +79,7 @@ fn csv_and_table_and_all() {
     }
 
     let all = n64(["scan".as_ref(), "--all".as_ref(), dir.path().as_os_str()]);
-    assert!(all.stdout.contains("notes.txt: not a ROM"), "{}", all.stdout);
+    assert!(all.stdout.contains("notes.txt: not an N64 ROM: first word"), "{}", all.stdout);
 }
 
 #[test]

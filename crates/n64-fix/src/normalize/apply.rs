@@ -34,21 +34,26 @@ pub(crate) fn apply_all(
     progress: bool,
     interrupted: &AtomicBool,
 ) -> Vec<Applied> {
-    batch::map(actions, progress, || (), |(), action| {
-        if !action.needed(to) {
-            return Applied::Unneeded;
-        }
-        if dry_run {
-            return Applied::Done;
-        }
-        if interrupted.load(Ordering::Relaxed) {
-            return Applied::NotDone;
-        }
-        match apply(action, to) {
-            Ok(()) => Applied::Done,
-            Err(failure) => Applied::Failed(failure),
-        }
-    })
+    batch::map(
+        actions,
+        progress,
+        || (),
+        |(), action| {
+            if !action.needed(to) {
+                return Applied::Unneeded;
+            }
+            if dry_run {
+                return Applied::Done;
+            }
+            if interrupted.load(Ordering::Relaxed) {
+                return Applied::NotDone;
+            }
+            match apply(action, to) {
+                Ok(()) => Applied::Done,
+                Err(failure) => Applied::Failed(failure),
+            }
+        },
+    )
 }
 
 /// Applies one action.

@@ -52,7 +52,11 @@ impl Locks {
                 Err((holder, Refused::Io(e))) => failures.push(Failure::new(
                     path,
                     FailureKind::Io,
-                    format!("cannot lock {}: {}", holder.display(), n64_io::Error::io(&holder, n64_io::Operation::Lock, e).kind),
+                    format!(
+                        "cannot lock {}: {}",
+                        holder.display(),
+                        n64_io::Error::io(&holder, n64_io::Operation::Lock, e).kind
+                    ),
                 )),
             }
         }

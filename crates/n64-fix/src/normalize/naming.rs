@@ -93,7 +93,8 @@ pub(crate) fn choose(stem: &OsStr, ext: &str, own: &OsStr, taken: &HashSet<OsStr
     if is_numbered_variant(own, stem, ext) {
         return Choice { name: own.to_owned(), wanted_taken: false };
     }
-    let name = (1u64..)
+    // Among taken.len() + 1 numbers one is free.
+    let name = (1..=taken.len() as u64 + 1)
         .map(|k| file_name(stem, &format!(" ({k})"), ext))
         .find(|candidate| !taken.contains(candidate))
         .unwrap_or(wanted);
@@ -113,7 +114,11 @@ fn is_numbered_variant(name: &OsStr, stem: &OsStr, ext: &str) -> bool {
 /// Decides the names of `found` (in path order) and marks duplicates (the same final content
 /// as an earlier file). `listing` gives the names in a directory; it is asked once per
 /// directory.
-pub(crate) fn decide(found: Vec<Found>, to: ByteOrder, listing: &mut dyn FnMut(&Path) -> HashSet<OsString>) -> Vec<Action> {
+pub(crate) fn decide(
+    found: Vec<Found>,
+    to: ByteOrder,
+    listing: &mut dyn FnMut(&Path) -> HashSet<OsString>,
+) -> Vec<Action> {
     let mut names: HashMap<PathBuf, HashSet<OsString>> = HashMap::new();
     let mut first_of: HashMap<[u8; 20], PathBuf> = HashMap::new();
     let mut actions = Vec::with_capacity(found.len());
@@ -126,7 +131,8 @@ pub(crate) fn decide(found: Vec<Found>, to: ByteOrder, listing: &mut dyn FnMut(&
         // Beside the file, as its path was given (`dir` is `.` for a bare name, which must not
         // make `./NAME` look like a new name).
         let after = found.path.with_file_name(&choice.name);
-        let wanted_taken = choice.wanted_taken.then(|| found.path.with_file_name(file_name(&found.stem, "", to.name())));
+        let wanted_taken =
+            choice.wanted_taken.then(|| found.path.with_file_name(file_name(&found.stem, "", to.name())));
         let duplicate_of = first_of.get(&found.final_sha1).cloned();
         if duplicate_of.is_none() {
             first_of.insert(found.final_sha1, after.clone());
@@ -168,7 +174,10 @@ mod tests {
     fn a_numbered_name_is_kept_on_a_rerun() {
         let taken = ["GAME.z64", "GAME (1).z64"];
         assert_eq!(choose_in("GAME", "GAME (1).z64", &taken), ("GAME (1).z64".to_owned(), false));
-        assert_eq!(choose_in("GAME", "GAME (12).z64", &["GAME.z64", "GAME (12).z64"]), ("GAME (12).z64".to_owned(), false));
+        assert_eq!(
+            choose_in("GAME", "GAME (12).z64", &["GAME.z64", "GAME (12).z64"]),
+            ("GAME (12).z64".to_owned(), false)
+        );
         // Not a numbered variant: "(0)", "(x)", another stem.
         assert!(choose_in("GAME", "GAME (0).z64", &["GAME.z64", "GAME (0).z64"]).1);
         assert!(choose_in("GAME", "GAME (x).z64", &["GAME.z64", "GAME (x).z64"]).1);
@@ -178,10 +187,8 @@ mod tests {
     #[test]
     fn names_are_decided_in_path_order_and_duplicates_marked() {
         let found = |path: &str, stem: &str, sha: u8| Found::for_test(path, stem, [sha; 20]);
-        let listing: HashMap<PathBuf, HashSet<OsString>> = HashMap::from([(
-            PathBuf::from("roms"),
-            names(&["a.v64", "b.n64", "c.z64", "TITLE.z64"]),
-        )]);
+        let listing: HashMap<PathBuf, HashSet<OsString>> =
+            HashMap::from([(PathBuf::from("roms"), names(&["a.v64", "b.n64", "c.z64", "TITLE.z64"]))]);
         let mut asked = Vec::new();
         let actions = decide(
             vec![found("roms/a.v64", "TITLE", 1), found("roms/b.n64", "TITLE", 2), found("roms/c.z64", "c", 1)],

@@ -85,6 +85,7 @@ impl Found {
 
 /// What the planning step was asked to do.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools, reason = "the command's flags, passed on")]
 pub(crate) struct Settings<'a> {
     pub(crate) to: ByteOrder,
     pub(crate) template: Option<&'a Template>,
@@ -126,7 +127,8 @@ pub(crate) fn plan(roots: &[PathBuf], settings: &Settings<'_>) -> Plan {
     let walked = n64_io::walk_filtered(roots, &left_alone);
     recover(&walked, settings, &mut plan);
     // Recovery may have removed files: walk again.
-    let walked = if settings.dry_run || plan.recovered.is_empty() { walked } else { n64_io::walk_filtered(roots, &left_alone) };
+    let walked =
+        if settings.dry_run || plan.recovered.is_empty() { walked } else { n64_io::walk_filtered(roots, &left_alone) };
     plan.failures.extend(walked.failures.into_iter().map(Failure::from));
     for skipped in walked.skipped {
         if !is_temporary(&skipped.path) {
@@ -134,12 +136,17 @@ pub(crate) fn plan(roots: &[PathBuf], settings: &Settings<'_>) -> Plan {
         }
     }
 
-    let inspected = batch::map(&walked.files, settings.progress, || (), |(), entry| {
-        if settings.interrupted.load(Ordering::Relaxed) {
-            return Inspected::NotRun;
-        }
-        inspect(entry, settings)
-    });
+    let inspected = batch::map(
+        &walked.files,
+        settings.progress,
+        || (),
+        |(), entry| {
+            if settings.interrupted.load(Ordering::Relaxed) {
+                return Inspected::NotRun;
+            }
+            inspect(entry, settings)
+        },
+    );
     let mut found = Vec::new();
     for (entry, item) in walked.files.iter().zip(inspected) {
         match item {
@@ -155,7 +162,9 @@ pub(crate) fn plan(roots: &[PathBuf], settings: &Settings<'_>) -> Plan {
 
 /// The names in a directory.
 fn list_dir(dir: &Path) -> HashSet<OsString> {
-    std::fs::read_dir(dir).map(|entries| entries.filter_map(Result::ok).map(|e| e.file_name()).collect()).unwrap_or_default()
+    std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default()
 }
 
 /// Finishes moves a crash interrupted and removes stale temporary files (or, in a dry run,
@@ -176,7 +185,10 @@ fn recover(walked: &Walked, settings: &Settings<'_>, plan: &mut Plan) {
             }
             Ok(Recovery::Mismatch { old, new }) => plan.recovered.push((
                 old,
-                format!("interrupted move to {} does not match what was recorded; both files left alone", new.display()),
+                format!(
+                    "interrupted move to {} does not match what was recorded; both files left alone",
+                    new.display()
+                ),
             )),
             Ok(Recovery::Nothing) => {}
             Err(error) => plan.failures.push(error.into()),
@@ -222,7 +234,11 @@ fn inspect(entry: &Entry, settings: &Settings<'_>) -> Inspected {
         Ok(rom) => rom,
         Err(error) => {
             let failure = Failure::from(error);
-            return if is_other_file(entry, &failure) { Inspected::Other(failure.message) } else { Inspected::Failed(failure) };
+            return if is_other_file(entry, &failure) {
+                Inspected::Other(failure.message)
+            } else {
+                Inspected::Failed(failure)
+            };
         }
     };
     let info = &rom.info;

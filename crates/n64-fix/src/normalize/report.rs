@@ -1,6 +1,7 @@
 //! The reporting step of `normalize`: one record per ROM, recovery and failure, in path order,
 //! printed as text or JSON lines, the summary, and the `--report` file.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use n64_common::batch::{ERRORS, OTHER_FILES, Tally};
@@ -108,7 +109,8 @@ impl Report {
                 }
                 Applied::Unneeded => {
                     tally.add("ok", Exit::Ok);
-                    let text = if parts.is_empty() { (!quiet).then(|| "ok".to_owned()) } else { Some(parts.join(", ")) };
+                    let text =
+                        if parts.is_empty() { (!quiet).then(|| "ok".to_owned()) } else { Some(parts.join(", ")) };
                     ("ok", text)
                 }
             };
@@ -133,7 +135,12 @@ impl Report {
         for (path, reason) in plan.others {
             tracing::info!("{}: left alone: {reason}", path.display());
             tally.add(OTHER_FILES, Exit::Ok);
-            lines.push(Line { record: Record::Other { path: path_text(&path), reason }, path, text: None, failure: None });
+            lines.push(Line {
+                record: Record::Other { path: path_text(&path), reason },
+                path,
+                text: None,
+                failure: None,
+            });
         }
         if interrupted {
             tally.raise(Exit::Interrupted);
@@ -191,10 +198,8 @@ impl Report {
             count(tally.get(OTHER_FILES), "other file"),
         );
         if self.interrupted {
-            line.push_str(&format!(
-                "; interrupted: {} not made, run again to finish",
-                count(tally.get("not_done"), "change")
-            ));
+            let _ =
+                write!(line, "; interrupted: {} not made, run again to finish", count(tally.get("not_done"), "change"));
         }
         line
     }

@@ -59,7 +59,10 @@ fn in_place_names_follow_the_order() {
     fs::write(&game, stored(&be, ByteOrder::V64)).unwrap();
     let out = run(&["convert", "--to", "z64"], &[&game]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(stdout(&out).lines().next().unwrap(), format!("{}: converted v64 → z64, renamed to game.z64", game.display()));
+    assert_eq!(
+        stdout(&out).lines().next().unwrap(),
+        format!("{}: converted v64 → z64, renamed to game.z64", game.display())
+    );
     assert_eq!(tree(dir.path()), [PathBuf::from("game.z64")]);
     assert_eq!(fs::read(dir.path().join("game.z64")).unwrap(), be);
 

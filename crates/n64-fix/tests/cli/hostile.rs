@@ -103,8 +103,18 @@ fn trailing_bytes_need_pad_to_change_order() {
     let original = builder.build_stored();
     fs::write(&path, &original).unwrap();
     unchanged(dir.path(), || {
-        for command in [&["convert", "--to", "z64"][..], &["convert", "--to", "v64", "--dry-run"], &["normalize"], &["normalize", "--dry-run"]] {
-            assert_one_line_error(&fix_on(command, &path), &path, "(pass --pad to pad with zeros)", &format!("{command:?}"));
+        for command in [
+            &["convert", "--to", "z64"][..],
+            &["convert", "--to", "v64", "--dry-run"],
+            &["normalize"],
+            &["normalize", "--dry-run"],
+        ] {
+            assert_one_line_error(
+                &fix_on(command, &path),
+                &path,
+                "(pass --pad to pad with zeros)",
+                &format!("{command:?}"),
+            );
         }
     });
     // crc writes the code of the whole words (the tail is outside the check) and keeps the tail.
@@ -118,7 +128,11 @@ fn trailing_bytes_need_pad_to_change_order() {
     // convert --pad completes the last word with zeros, then converts.
     let out = fix_on(&["convert", "--to", "z64", "--pad"], &path);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("converted n64 → z64, renamed to tail.z64, padded to 0x4004 bytes"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("converted n64 → z64, renamed to tail.z64, padded to 0x4004 bytes"),
+        "{}",
+        stdout(&out)
+    );
     let converted = fs::read(dir.path().join("tail.z64")).unwrap();
     let mut expected = after.clone();
     expected.extend_from_slice(&[0, 0]);
@@ -184,10 +198,8 @@ fn short_and_odd_sized_z64_roms_are_fixed_as_zero_padded() {
 #[test]
 fn a_magic_that_disagrees_with_the_boot_code_loses() {
     let dir = tempfile::tempdir().unwrap();
-    let asset =
-        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../xtask/assets/libdragon-ipl3-prod-r8.bin")).unwrap();
-    assert_eq!(asset.len(), 0x1000);
-    let mut be = asset.clone();
+    let asset = LIBDRAGON_IPL3;
+    let mut be = asset.to_vec();
     be.resize(0x4000, 0);
     Rng(62).fill(&mut be[0x1000..]);
     let mut data = stored(&be, ByteOrder::V64);

@@ -3,6 +3,7 @@
 
 mod convert;
 mod crc;
+mod defects;
 mod docs;
 mod header;
 mod hostile;

@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use n64_core::ByteOrder;
-pub(crate) use n64_testkit::files::{age, mtime, snapshot, tree, unchanged};
+pub(crate) use n64_testkit::files::{age, mtime, tree, unchanged};
 pub(crate) use n64_testkit::run::Output;
 pub(crate) use n64_testkit::system::{Tmpfs, permissions_enforced};
 pub(crate) use n64_testkit::{Cic, Order, Rng, RomBuilder};

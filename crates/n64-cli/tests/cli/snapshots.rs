@@ -1,0 +1,97 @@
+//! The output contract of `n64`: every command's human and JSON output on the fixtures, pinned
+//! with insta (run in a cleared environment, on a copy of the fixtures, with relative paths).
+//! After a deliberate change: `cargo insta review` (or `INSTA_UPDATE=always cargo test`), then
+//! read the diff.
+
+use n64_testkit::run::Scene;
+
+use crate::support::n64_binary;
+
+fn transcript(args: &[&str]) -> String {
+    let scene = Scene::with_fixtures();
+    scene.run(n64_binary(), args).transcript()
+}
+
+/// A few ROMs that between them show every line `info` prints.
+const INFO_FILES: [&str; 6] = [
+    "roms/6102-large.z64",
+    "roms/6105-bad.n64",
+    "roms/homebrew.z64",
+    "roms/jis-title.n64",
+    "roms/libdragon-no-magic.v64",
+    "roms/unaligned.n64",
+];
+
+#[test]
+fn info_text() {
+    let mut args = vec!["info"];
+    args.extend(INFO_FILES);
+    args.push("roms/unknown-boot.z64");
+    args.push("roms/truncated.z64");
+    insta::assert_snapshot!(transcript(&args));
+}
+
+#[test]
+fn info_json() {
+    let mut args = vec!["info", "--json"];
+    args.extend(INFO_FILES);
+    args.push("roms/truncated.z64");
+    insta::assert_snapshot!(transcript(&args));
+}
+
+#[test]
+fn check_text() {
+    insta::assert_snapshot!(transcript(&["check", "roms"]));
+}
+
+#[test]
+fn check_json() {
+    insta::assert_snapshot!(transcript(&["check", "--json", "roms"]));
+}
+
+#[test]
+fn check_quiet() {
+    insta::assert_snapshot!(transcript(&["-q", "check", "roms/6102-bad.z64", "roms/6103.z64"]));
+}
+
+#[test]
+fn scan_table() {
+    insta::assert_snapshot!(transcript(&["scan", "roms"]));
+}
+
+#[test]
+fn scan_table_all() {
+    insta::assert_snapshot!(transcript(&["scan", "--all", "roms"]));
+}
+
+#[test]
+fn scan_json() {
+    insta::assert_snapshot!(transcript(&["scan", "--json", "--all", "roms"]));
+}
+
+#[test]
+fn scan_csv() {
+    insta::assert_snapshot!(transcript(&["scan", "--csv", "--all", "roms"]));
+}
+
+#[test]
+fn hash_text() {
+    insta::assert_snapshot!(transcript(&["hash", "--as-stored", "roms/6105.v64", "roms/odd-length.v64"]));
+}
+
+#[test]
+fn hash_json() {
+    insta::assert_snapshot!(transcript(&[
+        "hash",
+        "--json",
+        "--pad",
+        "roms/6102-short.n64",
+        "roms/odd-length.v64",
+        "roms/empty.bin"
+    ]));
+}
+
+#[test]
+fn help_of_check() {
+    insta::assert_snapshot!(transcript(&["check", "--help"]));
+}
