@@ -19,11 +19,13 @@ pub enum Step {
     Doc,
     /// The fixtures are what the generator writes (`cargo xtask fixtures --check`).
     Fixtures,
+    /// The published crates package, and their shipped tests build from the packages.
+    Package,
 }
 
 impl Step {
     /// Every step, in the order CI runs them.
-    pub const ALL: [Step; 5] = [Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures];
+    pub const ALL: [Step; 6] = [Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::Package];
 
     /// The step's name on the command line.
     pub const fn name(self) -> &'static str {
@@ -33,6 +35,7 @@ impl Step {
             Step::Test => "test",
             Step::Doc => "doc",
             Step::Fixtures => "fixtures",
+            Step::Package => "package",
         }
     }
 
@@ -43,7 +46,7 @@ impl Step {
             Step::Clippy => Some((&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])),
             Step::Test => Some((&["test", "--workspace"], &[])),
             Step::Doc => Some((&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])),
-            Step::Fixtures => None,
+            Step::Fixtures | Step::Package => None,
         }
     }
 
@@ -55,6 +58,7 @@ impl Step {
             Step::Test => "reproduce with `cargo test --workspace`",
             Step::Doc => "reproduce with `RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps`",
             Step::Fixtures => "reproduce with `cargo xtask fixtures --check`; fix with `cargo xtask fixtures`",
+            Step::Package => "reproduce with `cargo xtask ci package` (cargo publish --dry-run -p n64-core -p n64-io)",
         }
     }
 }
@@ -95,6 +99,7 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
                     .with_context(|| format!("running cargo {}", args.join(" ")))
                     .and_then(|status| if status.success() { Ok(()) } else { bail!("cargo exited with {status}") })
             }
+            None if step == Step::Package => crate::package::check(root, &cargo),
             None => crate::fixtures::check(&root.join("testdata")),
         };
         if let Err(error) = outcome {
