@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
-use n64_common::output::{Format, Printer, Stop};
+use n64_common::output::{Printer, Stop};
 use n64_common::records::path_text;
 use n64_common::{Exit, Failure, Verbosity, count, detection};
 use n64_core::{CheckStatus, InspectOptions, RomInfo};
@@ -133,13 +133,7 @@ impl Outcome for Checked {
 
 pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
     let options = InspectOptions::default().with_cic(args.cic).with_order(args.byte_order);
-    let settings = Settings {
-        format: if args.json { Format::Json } else { Format::Text },
-        quiet: verbosity.is_quiet(),
-        progress: verbosity.allows_progress(),
-        list_others: false,
-        columns: &[],
-    };
+    let settings = Settings::lines(args.json, verbosity);
     let walked = n64_io::walk(&args.paths);
     batch::run(
         "n64",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use n64_common::args::{byte_order_parser, parse_check_code_cic, parse_cic};
-use n64_common::{Shell, Verbosity};
+use n64_common::{DocCommand, Verbosity};
 use n64_core::{ByteOrder, CicKind};
 
 /// Inspect Nintendo 64 ROM images and whole collections; never writes to its inputs.
@@ -34,17 +34,8 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// CRC32, MD5 and SHA-1 of ROMs as big-endian (z64) bytes, as DAT files list them.
     Hash(HashArgs),
-    /// Print a shell completion script.
-    Completions {
-        /// The shell.
-        shell: Shell,
-    },
-    /// Print a man page (roff): this one, or a command's (e.g. `n64 man info` for n64-info(1)).
-    Man {
-        /// The command whose page to print.
-        #[arg(value_name = "COMMAND")]
-        page: Option<String>,
-    },
+    #[command(flatten)]
+    Docs(DocCommand),
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
-use n64_common::output::{Format, Printer, Stop};
+use n64_common::output::{Printer, Stop};
 use n64_common::records::path_text;
 use n64_common::{Exit, Failure, FailureKind, Verbosity, count};
 use n64_core::{ByteOrder, InspectOptions};
@@ -119,13 +119,7 @@ fn hash_file(path: &Path, args: &HashArgs) -> Result<Hashed, Failure> {
 }
 
 pub(crate) fn run(args: &HashArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
-    let settings = Settings {
-        format: if args.json { Format::Json } else { Format::Text },
-        quiet: verbosity.is_quiet(),
-        progress: verbosity.allows_progress(),
-        list_others: false,
-        columns: &[],
-    };
+    let settings = Settings::lines(args.json, verbosity);
     let walked = n64_io::walk(&args.paths);
     batch::run("n64", settings, walked, &["hashed"], |_, entry| hash_file(&entry.path, args), summary_line)
 }

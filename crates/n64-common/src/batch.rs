@@ -142,6 +142,19 @@ pub struct Settings {
     pub columns: &'static [&'static str],
 }
 
+impl Settings {
+    /// Lines of text, or JSON lines with `json`; quiet and progress from the verbosity flags.
+    pub fn lines(json: bool, verbosity: crate::Verbosity) -> Settings {
+        Settings {
+            format: if json { Format::Json } else { Format::Text },
+            quiet: verbosity.is_quiet(),
+            progress: verbosity.allows_progress(),
+            list_others: false,
+            columns: &[],
+        }
+    }
+}
+
 /// One event of a run, in path order.
 enum Event<O> {
     Done(O),

@@ -1,6 +1,44 @@
-//! Completion scripts and man pages, generated from a binary's clap definition.
+//! Completion scripts and man pages, generated from a binary's clap definition, and the two
+//! subcommands that print them.
 
 use clap_complete::Shell;
+
+use crate::Exit;
+use crate::output::{self, Stop};
+
+/// The subcommands both binaries have: `completions SHELL` and `man [COMMAND]` (flattened into
+/// each binary's own subcommands).
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum DocCommand {
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print a man page (roff): the program's, or a command's (e.g. `man check` prints the page
+    /// the main page calls PROGRAM-check(1)).
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND")]
+        page: Option<String>,
+    },
+}
+
+impl DocCommand {
+    /// Prints what the subcommand asks for, from `command` (the binary's clap definition).
+    pub fn run(&self, command: clap::Command) -> Result<Exit, Stop> {
+        let program = command.get_name().to_owned();
+        let bytes = match self {
+            DocCommand::Completions { shell } => completion_script(command, *shell).into_bytes(),
+            DocCommand::Man { page } => match man_page(command, page.as_deref()) {
+                Ok(page) => page,
+                Err(message) => return Ok(crate::batch::usage_error(&program, message)),
+            },
+        };
+        output::with_stdout(|out| out.write_all(&bytes))?;
+        Ok(Exit::Ok)
+    }
+}
 
 /// A shell completion script for `command` (the binary's clap definition).
 ///

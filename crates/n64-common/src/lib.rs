@@ -14,7 +14,7 @@ mod progress;
 pub mod records;
 
 pub use describe::{cic_decision, detection, order_decision, order_source_text};
-pub use docs::{completion_script, man_page};
+pub use docs::{DocCommand, completion_script, man_page};
 pub use exit::Exit;
 pub use failure::{Failure, FailureKind, count};
 pub use logging::{Verbosity, init_logging};

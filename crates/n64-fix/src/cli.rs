@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use n64_common::args::{byte_order_parser, parse_arg, parse_check_code_cic};
-use n64_common::{Shell, Verbosity};
+use n64_common::{DocCommand, Verbosity};
 use n64_core::{ByteOrder, CicKind, Controller, Destination, GameCode, SaveType};
 
 /// Repair and normalise Nintendo 64 ROM images: check code, header fields, byte order.
@@ -51,17 +51,8 @@ pub(crate) enum Command {
     /// (--dry-run takes no lock). Ctrl-C stops it after the changes under way; what was done is
     /// reported.
     Normalize(NormalizeArgs),
-    /// Print a shell completion script.
-    Completions {
-        /// The shell.
-        shell: Shell,
-    },
-    /// Print a man page (roff): this one, or a command's (e.g. `n64-fix man crc` for n64-fix-crc(1)).
-    Man {
-        /// The command whose page to print.
-        #[arg(value_name = "COMMAND")]
-        page: Option<String>,
-    },
+    #[command(flatten)]
+    Docs(DocCommand),
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
-use n64_common::output::{Format, Printer, Stop};
+use n64_common::output::{Printer, Stop};
 use n64_common::records::path_text;
 use n64_common::{Exit, Failure, FailureKind, Verbosity, count};
 use n64_core::{ByteOrder, InspectOptions};
@@ -263,13 +263,7 @@ pub(crate) fn run(args: &ConvertArgs, verbosity: Verbosity) -> Result<Exit, Stop
             format_args!("{}: output is the input file; omit -o to convert in place", out.display()),
         ));
     }
-    let settings = Settings {
-        format: if args.json { Format::Json } else { Format::Text },
-        quiet: verbosity.is_quiet(),
-        progress: verbosity.allows_progress(),
-        list_others: false,
-        columns: &[],
-    };
+    let settings = Settings::lines(args.json, verbosity);
     batch::run(
         "n64-fix",
         settings,

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use n64_common::batch::{self, Outcome, Settings, Tally};
-use n64_common::output::{Format, Printer, Stop};
+use n64_common::output::{Printer, Stop};
 use n64_common::records::path_text;
 use n64_common::{Exit, Failure, Verbosity, count};
 use n64_core::{CheckCode, CheckCodeAction, CheckCodeFix, CicKind, FinalizeOptions, InspectOptions, Padding};
@@ -186,13 +186,7 @@ fn backup(rom: &RomFile) -> Result<(), Failure> {
 
 /// Runs `n64-fix crc`.
 pub(crate) fn run(args: &CrcArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
-    let settings = Settings {
-        format: if args.json { Format::Json } else { Format::Text },
-        quiet: verbosity.is_quiet(),
-        progress: verbosity.allows_progress(),
-        list_others: false,
-        columns: &[],
-    };
+    let settings = Settings::lines(args.json, verbosity);
     let walked = n64_io::walk_filtered(&args.paths, &left_alone);
     let verb = if args.dry_run { "would_fix" } else { "fixed" };
     batch::run(
