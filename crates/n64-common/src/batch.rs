@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::output::{Format, Printer, Stop};
 use crate::records::{OtherRecord, SummaryRecord};
-use crate::{Exit, Failure, FailureKind, count, progress_bar};
+use crate::{Exit, Failure, count, progress_bar};
 
 /// The tally key of files that are not ROMs (or are left alone).
 pub const OTHER_FILES: &str = "other_files";
@@ -241,9 +241,4 @@ pub fn errors_and_others(tally: &Tally, others_verb: &str) -> String {
 pub fn usage_error(program: &str, message: impl std::fmt::Display) -> Exit {
     crate::output::error_line(&format!("{program}: {message}"));
     Exit::Error
-}
-
-/// A failure for a file named on the command line that is no N64 ROM but another kind of file.
-pub fn not_a_rom(path: &Path, message: impl std::fmt::Display) -> Failure {
-    Failure::new(path, FailureKind::NotARom, message)
 }

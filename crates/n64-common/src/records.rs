@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use n64_core::{CheckStatus, Controller, HomebrewHeader, RomInfo};
+use n64_core::{Controller, HomebrewHeader, RomInfo};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -194,7 +194,7 @@ impl RomRecord {
                 computed: computed.map(|c| c.code.to_string()),
                 valid: info.check.is_valid(),
                 padded: computed.is_some_and(|c| c.padded),
-                status: status_word(&info.check),
+                status: info.check.name(),
             },
             boot_address: hex32(header.boot_address()),
             entry_point: info.entry_point().map(hex32),
@@ -213,10 +213,4 @@ impl RomRecord {
             homebrew: header.homebrew().as_ref().map(HomebrewRecord::new),
         }
     }
-}
-
-/// The check code status as a word: `valid`, `invalid`, `not_required`, `unknown_cic`,
-/// `not_applicable`.
-pub fn status_word(status: &CheckStatus) -> &'static str {
-    status.name()
 }

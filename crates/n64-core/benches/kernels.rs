@@ -10,15 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use n64_core::{ByteOrder, CicKind, check_code, convert};
 
 fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state.to_le_bytes()[0]
-        })
-        .collect()
+    n64_testkit::Rng(seed).bytes(len)
 }
 
 fn check_code_kernel(c: &mut Criterion) {

@@ -1,7 +1,10 @@
 //! Cross-checks of n64-core against implementations and values from outside it: the
 //! `ipl3checksum` crate, published test vectors, and real ROMs from public repositories.
 
-use n64_core::{BootCodeFamily, ByteOrder, CheckStatus, CicKind, InspectOptions, check_code, convert, inspect};
+use n64_core::{
+    BootCodeFamily, ByteOrder, CheckCodeFix, CheckStatus, CicKind, FinalizeOptions, InspectOptions, Padding,
+    check_code, convert, finalize, inspect,
+};
 use proptest::prelude::*;
 
 /// Our kinds with a header check code, each with ipl3checksum's name for it.
@@ -25,19 +28,12 @@ fn ours(rom: &[u8], order: ByteOrder, kind: CicKind) -> String {
 }
 
 /// Builds a big-endian image from a seed: random header, boot code (which 6105 mixes in) and
-/// body. `boot_address` lets 5101 take its long mode.
+/// body (the test kit's generator). `boot_address` lets 5101 take its long mode.
 fn image(seed: u64, len: usize, boot_address: u32) -> Vec<u8> {
-    let mut state = seed | 1;
-    let mut rom: Vec<u8> = (0..len)
-        .map(|_| {
-            // xorshift64*
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect();
-    rom[8..12].copy_from_slice(&boot_address.to_be_bytes());
+    let mut rom = n64_testkit::Rng(seed).bytes(len);
+    if let Some(field) = rom.get_mut(8..12) {
+        field.copy_from_slice(&boot_address.to_be_bytes());
+    }
     rom
 }
 
@@ -99,6 +95,34 @@ proptest! {
         }
     }
 
+    /// `finalize` writes the check code ipl3checksum computes for the finished image, in every
+    /// byte order, with and without padding.
+    #[test]
+    fn finalize_writes_what_ipl3checksum_computes(seed in any::<u64>(), kind_index in 0usize..KINDS.len(), len in 0x1000usize..0x4_0000, pad in any::<bool>()) {
+        let (ours_kind, their_kind) = KINDS[kind_index];
+        let be = image(seed, len & !3, 0x8000_0400);
+        for order in ByteOrder::ALL {
+            let mut stored = be.clone();
+            convert(&mut stored, ByteOrder::Z64, order).unwrap();
+            let mut options = FinalizeOptions::default();
+            options.order = Some(order);
+            options.padding = if pad { Padding::NextMebibyte } else { Padding::None };
+            let mut fix = CheckCodeFix::default();
+            fix.cic = Some(ours_kind);
+            fix.allow_contradiction = true; // random boot code may happen to look like a known one
+            options.check_code = Some(fix);
+            let plan = finalize(&stored, stored.len() as u64, &options).unwrap();
+            plan.apply(&mut stored).unwrap();
+            prop_assert_eq!(stored.len() as u64, if pad { 0x20_0000 } else { be.len() as u64 });
+            let mut finished = stored.clone();
+            convert(&mut finished, order, ByteOrder::Z64).unwrap();
+            let mut padded = finished.clone();
+            padded.resize(padded.len().max(check_code::CHECK_PREFIX_LEN), 0);
+            let stored_code = format!("{:016X}", u64::from_be_bytes(finished[0x10..0x18].try_into().unwrap()));
+            prop_assert_eq!(stored_code, oracle(&padded, their_kind), "{:?} in {}", ours_kind, order);
+        }
+    }
+
     /// Inspection never panics, whatever the bytes.
     #[test]
     fn inspect_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..0x1100)) {
@@ -157,11 +181,7 @@ fn the_spec_multiplier_for_6106_is_wrong() {
 
 /// The folder of real ROMs named by `N64_ROM_DIR`, if set.
 fn rom_dir() -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("N64_ROM_DIR").map(std::path::PathBuf::from);
-    if dir.is_none() {
-        eprintln!("skipped: N64_ROM_DIR is not set");
-    }
-    dir
+    n64_testkit::paths::real_rom_dir()
 }
 
 /// Real ROMs from public repositories, described in `EXPECTED.json` by independent tools.

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {kind}", path.display())]
+#[non_exhaustive]
 pub struct Error {
     /// The file or directory concerned.
     pub path: PathBuf,

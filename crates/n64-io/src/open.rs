@@ -7,6 +7,7 @@ use crate::{Error, ErrorKind, FileKind, Operation};
 
 /// A regular file opened for reading, with its metadata taken through the open handle.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct OpenFile {
     /// The open file.
     pub file: File,

@@ -43,7 +43,12 @@ pub fn copy_fixtures(dir: &Path) {
     }
 }
 
-/// Real ROMs from public repositories, when `N64_ROM_DIR` names a folder of them.
+/// Real ROMs from public repositories, when `N64_ROM_DIR` names a folder of them (`.ci/run`
+/// points it at `../shared/data/roms` when that exists); says so on stderr when it does not.
 pub fn real_rom_dir() -> Option<PathBuf> {
-    std::env::var_os("N64_ROM_DIR").map(PathBuf::from)
+    let dir = std::env::var_os("N64_ROM_DIR").map(PathBuf::from);
+    if dir.is_none() {
+        eprintln!("note: skipped: N64_ROM_DIR is not set");
+    }
+    dir
 }

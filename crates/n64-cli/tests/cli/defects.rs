@@ -103,3 +103,37 @@ fn counts_agree_with_their_nouns() {
     let run = n64(["info".as_ref(), data.join("one-byte.bin").as_os_str()]);
     assert!(run.stderr.contains("not an N64 ROM: 1 byte, too short for a first word"), "{}", run.stderr);
 }
+
+/// B10: every page the main man page refers to (`n64-info(1)`, …) can be printed, and the NAME
+/// line does not repeat the program's name.
+#[test]
+fn every_referenced_man_page_exists() {
+    let main = n64(["man"]).stdout;
+    assert!(main.contains(".TH n64 1"), "{main}");
+    assert!(main.contains("n64 \\- Inspect Nintendo 64 ROM images"), "{main}");
+    let referenced: Vec<&str> = main
+        .match_indices("n64\\-")
+        .filter_map(|(i, _)| main[i + 5..].split('(').next())
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    for page in ["info", "check", "scan", "hash"] {
+        assert!(referenced.contains(&page), "{page} in {referenced:?}");
+    }
+    for page in referenced {
+        let run = n64(["man", page]);
+        assert_eq!(run.code, 0, "n64 man {page}: {}", run.stderr);
+        assert!(run.stdout.contains(&format!(".TH n64-{page} 1")), "n64 man {page}");
+    }
+}
+
+/// B3 (for `n64` too): bash completes a subcommand's options.
+#[test]
+fn bash_completes_subcommand_options() {
+    let script = n64(["completions", "bash"]).stdout;
+    let program = format!(
+        "{script}\nCOMP_WORDS=(n64 check --)\nCOMP_CWORD=2\n_n64 n64 -- check\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+    );
+    let out = std::process::Command::new("bash").arg("-c").arg(program).output().expect("bash runs");
+    let words = String::from_utf8_lossy(&out.stdout);
+    assert!(words.lines().any(|w| w == "--cic") && words.lines().any(|w| w == "--byte-order"), "{words}");
+}

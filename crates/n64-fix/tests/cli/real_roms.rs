@@ -8,11 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::support::{code, mtime, run, run_n64, stderr, stdout};
 
 fn rom_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("N64_ROM_DIR").map(PathBuf::from);
-    if dir.is_none() {
-        eprintln!("skipped: N64_ROM_DIR is not set");
-    }
-    dir
+    n64_testkit::paths::real_rom_dir()
 }
 
 fn roms(dir: &Path) -> Vec<PathBuf> {
