@@ -86,3 +86,20 @@ pub fn oracle_check_code(rom_be: &[u8], cic: Cic) -> u64 {
 pub fn oracle_check_code_bytes(rom_be: &[u8], cic: Cic) -> [u8; 8] {
     oracle_check_code(rom_be, cic).to_be_bytes()
 }
+
+/// CRC32 (IEEE) computed bit by bit from its definition: a reference for the table-driven
+/// implementations under test.
+///
+/// ```
+/// assert_eq!(n64_testkit::cic::crc32_reference(b"123456789"), 0xCBF4_3926);
+/// ```
+pub fn crc32_reference(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
