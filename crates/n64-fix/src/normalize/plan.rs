@@ -170,11 +170,12 @@ fn list_dir(dir: &Path) -> HashSet<OsString> {
 /// Finishes moves a crash interrupted and removes stale temporary files (or, in a dry run,
 /// says it would).
 fn recover(walked: &Walked, settings: &Settings<'_>, plan: &mut Plan) {
+    let keep = settings.keep.and_then(|p| std::fs::canonicalize(p).ok());
     let temporary: Vec<&Path> = walked
         .skipped
         .iter()
         .map(|s| s.path.as_path())
-        .filter(|p| is_temporary(p) && Some(*p) != settings.keep)
+        .filter(|p| is_temporary(p) && (keep.is_none() || std::fs::canonicalize(p).ok() != keep))
         .collect();
     for marker in temporary.iter().filter(|p| journal::is_marker(p)) {
         match journal::recover(marker, settings.dry_run) {

@@ -77,6 +77,24 @@ fn the_report_is_checked_first_and_complete() {
     assert_eq!(report["summary"]["errors"], 1, "{report}");
 }
 
+/// B4: a report inside the tree being normalised is written (its reserved temporary file is
+/// not taken for a stale one), and is then left alone by later runs as another file.
+#[test]
+fn a_report_inside_the_tree_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.v64"), stored(&rom_be(12, 0x4000, "A"), ByteOrder::V64)).unwrap();
+    let mut command = n64_testkit::run::command(n64_fix_binary());
+    command.args(["normalize", "--report", "report.json", "."]).current_dir(dir.path());
+    let out = n64_testkit::run::finish(&mut command);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(tree(dir.path()), [PathBuf::from("a.z64"), PathBuf::from("report.json")]);
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["changed"], 1, "{report}");
+    let out = n64_testkit::run::finish(&mut command);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("0 changed, 1 ok") && out.stdout.contains("1 other file left alone"), "{}", out.stdout);
+}
+
 /// B6: normalize leaves the backups `crc --backup` makes alone (they used to become
 /// `game.z64.z64`); crc leaves them alone too when it walks the directory again.
 #[test]
