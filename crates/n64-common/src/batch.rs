@@ -242,3 +242,36 @@ pub fn usage_error(program: &str, message: impl std::fmt::Display) -> Exit {
     crate::output::error_line(&format!("{program}: {message}"));
     Exit::Error
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FailureKind;
+
+    #[test]
+    fn tallies_keep_their_order_and_the_worst_exit() {
+        let mut tally = Tally::new(&["ok", "bad"]);
+        tally.add("bad", Exit::Problems);
+        tally.add("ok", Exit::Ok);
+        tally.add(ERRORS, Exit::Error);
+        tally.add("late", Exit::Ok);
+        let keys: Vec<&str> = tally.summary().counts.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["ok", "bad", ERRORS, OTHER_FILES, "late"]);
+        assert_eq!((tally.get("bad"), tally.sum(&["ok", "bad"]), tally.exit()), (1, 2, Exit::Error));
+    }
+
+    #[test]
+    fn only_walked_files_without_a_rom_extension_are_other_files() {
+        let not_a_rom = Failure::new(Path::new("x"), FailureKind::NotARom, "not an N64 ROM");
+        let empty = Failure::new(Path::new("x"), FailureKind::Empty, "empty file");
+        let walked = |name: &str| {
+            let mut entry = Entry::named(name);
+            entry.named = false;
+            entry
+        };
+        assert!(is_other_file(&walked("notes.txt"), &not_a_rom));
+        assert!(!is_other_file(&Entry::named("notes.txt"), &not_a_rom), "named files must be ROMs");
+        assert!(!is_other_file(&walked("page.Z64"), &not_a_rom), "the extension claims a ROM");
+        assert!(!is_other_file(&walked("empty.bin"), &empty), "an empty file is an error");
+    }
+}
