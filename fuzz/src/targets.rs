@@ -136,7 +136,6 @@ pub fn cic(data: &[u8]) {
     assert_eq!(id.crc32, n64_testkit::cic::crc32_reference(&boot));
 }
 
-
 /// The check code is the same in every byte order, and writing it makes the ROM valid.
 pub fn check_code_target(data: &[u8]) {
     let Some((&selector, body)) = data.split_first() else { return };

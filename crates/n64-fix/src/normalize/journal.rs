@@ -165,6 +165,15 @@ mod tests {
         assert_eq!(Move::decode("n64-fix move 1\n00\n00\n00\n00\n"), None, "an older marker is not taken for one");
     }
 
+    proptest::proptest! {
+        /// A marker file holds whatever a crash or a user left: decoding never panics.
+        #[test]
+        fn any_marker_text_decodes_or_is_refused(text in "\\PC{0,300}", lines in proptest::collection::vec("[0-9a-f]{0,50}", 0..6)) {
+            let _ = Move::decode(&text);
+            let _ = Move::decode(&format!("{MAGIC}\n{}", lines.join("\n")));
+        }
+    }
+
     #[test]
     fn an_interrupted_move_is_finished_only_when_both_hashes_match() {
         let dir = tempfile::tempdir().unwrap();

@@ -119,6 +119,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text parses or is refused, never panics; a parsed template renders a safe stem.
+        #[test]
+        fn any_template_parses_or_is_refused(text in "\\PC{0,40}", title in proptest::collection::vec(proptest::prelude::any::<u8>(), 20)) {
+            if let Ok(template) = Template::parse(&text) {
+                let mut rom = vec![0u8; 0x1000];
+                rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
+                rom[0x20..0x34].copy_from_slice(&title);
+                let info = n64_core::inspect(&rom, 0x1000, n64_core::InspectOptions::default()).unwrap();
+                let stem = template.render(&info);
+                proptest::prop_assert!(!stem.is_empty() && !stem.contains('/') && !stem.starts_with('.'));
+                proptest::prop_assert!(stem.len() <= MAX_STEM);
+            }
+        }
+    }
+
     #[test]
     fn stems_are_safe() {
         assert_eq!(safe_stem("a/b\\c<d>e:f\"g|h?i*j\u{1}"), "a_b_c_d_e_f_g_h_i_j_");
