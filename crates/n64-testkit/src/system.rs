@@ -59,6 +59,17 @@ pub fn permissions_enforced() -> bool {
     std::fs::File::open(&path).is_err()
 }
 
+/// Whether this process may give files to another user (root); prints a note for the test's
+/// output when it may not.
+#[cfg(unix)]
+pub fn may_change_owners() -> bool {
+    let root = is_root();
+    if !root {
+        eprintln!("note: skipped: only root may give a file to another user");
+    }
+    root
+}
+
 /// Whether this process runs as root (and may change owners).
 #[cfg(unix)]
 pub fn is_root() -> bool {
