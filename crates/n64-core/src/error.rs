@@ -140,6 +140,14 @@ pub enum Error {
         /// The size asked for.
         target: u64,
     },
+    /// A plan applied to an image other than the one it was made for (another size).
+    #[error("the plan is for a {planned:#x}-byte image, this one has {found:#x} bytes")]
+    NotThePlannedImage {
+        /// The size the plan was made for.
+        planned: u64,
+        /// The size of the image given.
+        found: u64,
+    },
 }
 
 /// A structure of the ROM image that [`Error::TooShort`] found cut short.

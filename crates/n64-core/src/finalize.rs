@@ -233,7 +233,7 @@ impl Finalized {
     pub fn apply(&self, image: &mut Vec<u8>) -> Result<()> {
         let size = usize::try_from(self.size).unwrap_or(usize::MAX);
         if image.len() as u64 != self.before.size {
-            return Err(Error::BadPadding { size: image.len() as u64, target: self.size });
+            return Err(Error::NotThePlannedImage { planned: self.before.size, found: image.len() as u64 });
         }
         self.header.write(image, self.before.order)?;
         image.resize(size, 0);

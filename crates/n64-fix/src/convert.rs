@@ -216,7 +216,7 @@ fn process(path: &Path, args: &ConvertArgs) -> Result<Converted, Failure> {
         // is one its owner wants left as it is: the same answer as for a change in place.
         return Err(n64_io::Error::new(path, n64_io::ErrorKind::ReadOnly).into());
     }
-    let image = ImageReader::open(path, size, from)?.convert_to(to).pad_to(padded_to.unwrap_or(0)).expect_prefix(&[]);
+    let image = ImageReader::open(path, size, from)?.convert_to(to).pad_to(padded_to.unwrap_or(0));
     match &output {
         None => replace_with_image(path, image)?,
         Some(target) if target.exists() => replace_with_image_to(target, image)?,

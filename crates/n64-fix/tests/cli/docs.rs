@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{code, n64_fix_binary, run, stdout};
+use crate::support::{code, run, stdout};
 
 /// What bash completes after `words` (the last one being completed), with the script sourced.
 fn complete(script: &str, function: &str, words: &[&str]) -> Vec<String> {
@@ -63,5 +63,4 @@ fn every_referenced_man_page_exists() {
     let out = run(&["man", "nonsense"], &[] as &[&str]);
     assert_eq!(code(&out), 2);
     assert!(out.stderr.contains("no manual page for \"nonsense\""), "{}", out.stderr);
-    let _ = n64_fix_binary();
 }
