@@ -1,0 +1,1 @@
+//! Streams the members of zip and 7z archives.

@@ -1,0 +1,1 @@
+//! Verifying collections against DATs.

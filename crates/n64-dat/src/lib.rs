@@ -1,0 +1,1 @@
+//! ROM-manager DAT files for N64 collections.
