@@ -34,6 +34,9 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// CRC32, MD5 and SHA-1 of ROMs as big-endian (z64) bytes, as DAT files list them.
     Hash(HashArgs),
+    /// Verify files, and zip and 7z archive members, against DAT files (Logiqx XML or
+    /// clrmamepro) in the DAT's byte order, whatever the file's.
+    Verify(VerifyArgs),
     #[command(flatten)]
     Docs(DocCommand),
 }
@@ -105,6 +108,38 @@ pub(crate) struct HashArgs {
     #[arg(long)]
     pub(crate) pad: bool,
     /// ROM files, or directories (walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// A DAT file (Logiqx XML or clrmamepro, recognised by content); repeat for several.
+    #[arg(long = "dat", required = true, value_name = "FILE")]
+    pub(crate) dats: Vec<PathBuf>,
+    /// The byte order every DAT's hashes are over, instead of what its name ("(BigEndian)",
+    /// "(ByteSwapped)") or each rom's extension says.
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
+    pub(crate) dat_order: Option<ByteOrder>,
+    /// One JSON record per file, per incomplete game, then a summary (see the README).
+    #[arg(long, conflicts_with = "csv")]
+    pub(crate) json: bool,
+    /// Comma-separated values: one row per file, with a header row.
+    #[arg(long)]
+    pub(crate) csv: bool,
+    /// List the games that are missing or incomplete, and count them as a problem (exit 1).
+    #[arg(long)]
+    pub(crate) missing: bool,
+    /// Write a Logiqx DAT of the missing and incomplete games to OUT (nothing is written when
+    /// nothing is missing).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) fixdat: Option<PathBuf>,
+    /// Hash every file again, without reading or writing the hash cache (N64_CACHE sets its
+    /// directory).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Files or directories (walked recursively; zip and 7z archives are read member by
+    /// member).
     #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 }

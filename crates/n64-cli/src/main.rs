@@ -5,6 +5,7 @@ mod cli;
 mod hash;
 mod info;
 mod scan;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.verbosity),
         Command::Scan(args) => scan::run(args, cli.verbosity),
         Command::Hash(args) => hash::run(args, cli.verbosity),
+        Command::Verify(args) => verify::run(args, cli.verbosity),
         Command::Docs(docs) => docs.run(Cli::command()),
     };
     output::exit_code("n64", result)

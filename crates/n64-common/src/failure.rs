@@ -42,6 +42,10 @@ pub enum FailureKind {
     Rom,
     /// The operation is refused for this file (the message says why and how to force it).
     Refused,
+    /// A DAT file that is malformed or not a DAT.
+    Dat,
+    /// A damaged, truncated or unsupported zip or 7z archive.
+    Archive,
 }
 
 /// What went wrong with one path. Displays as `PATH: message`, on one line.

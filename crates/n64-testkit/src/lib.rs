@@ -6,7 +6,8 @@
 //! - [`RomBuilder`]: the one ROM builder (boot code, header fields, body, check code);
 //! - [`files`]: "no file changed" snapshots and directory listings;
 //! - [`run`]: running the binaries in a cleared environment, killed if they hang;
-//! - [`paths`]: the workspace's fixtures and assets.
+//! - [`paths`]: the workspace's fixtures and assets;
+//! - [`tools`]: external tools as oracles (Python, zip, 7-Zip), required under `CI=true`.
 //!
 //! The kit does not depend on n64-core: expected values never come from the code under test.
 
@@ -19,6 +20,7 @@ pub mod rng;
 pub mod rom;
 pub mod run;
 pub mod system;
+pub mod tools;
 
 pub use cic::{Cic, oracle_check_code};
 pub use order::Order;

@@ -9,3 +9,4 @@ mod info;
 mod scan;
 mod snapshots;
 mod support;
+mod verify;
