@@ -360,11 +360,11 @@ impl Report<'_> {
         printer.record(&summary)?;
         let get = |key: &str| counts.get(key).copied().unwrap_or(0);
         printer.line(format_args!(
-            "{}: {} matched, {} bad dumps, {} duplicates, {} mismatched, {} unknown; {} with the wrong name, {} in the wrong byte order; {}",
+            "{}: {} matched, {}, {}, {} mismatched, {} unknown; {} with the wrong name, {} in the wrong byte order; {}",
             count(self.hashed.len(), "file"),
             get("match"),
-            get("bad_dump"),
-            get("duplicate"),
+            count(get("bad_dump"), "bad dump"),
+            count(get("duplicate"), "duplicate"),
             get("mismatch"),
             get("unknown"),
             get("wrong_name"),

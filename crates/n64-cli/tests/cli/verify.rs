@@ -46,14 +46,21 @@ impl DatRom {
 }
 
 /// A DAT in No-Intro's layout: XML declaration, the Logiqx DOCTYPE, the header, games with ids.
+/// Consecutive roms of the same game name make one game.
 fn no_intro_dat(name: &str, roms: &[DatRom]) -> String {
     let mut games = String::new();
+    let mut id = 0;
     for (i, rom) in roms.iter().enumerate() {
         let status = if rom.status.is_empty() { String::new() } else { format!(" status=\"{}\"", rom.status) };
+        if i == 0 || roms[i - 1].game != rom.game {
+            id += 1;
+            games.push_str(&format!(
+                "\t<game name=\"{game}\" id=\"{id:04}\">\n\t\t<description>{game}</description>\n",
+                game = rom.game
+            ));
+        }
         games.push_str(&format!(
-            "\t<game name=\"{game}\" id=\"{id:04}\">\n\t\t<description>{game}</description>\n\t\t<rom name=\"{name}\" size=\"{size}\" crc=\"{crc}\" md5=\"{md5}\" sha1=\"{sha1}\"{status} serial=\"{serial}\"/>\n\t</game>\n",
-            game = rom.game,
-            id = i + 1,
+            "\t\t<rom name=\"{name}\" size=\"{size}\" crc=\"{crc}\" md5=\"{md5}\" sha1=\"{sha1}\"{status} serial=\"{serial}\"/>\n",
             name = rom.name,
             size = rom.size,
             crc = rom.digests.crc32.to_uppercase(),
@@ -61,6 +68,9 @@ fn no_intro_dat(name: &str, roms: &[DatRom]) -> String {
             sha1 = rom.digests.sha1.to_uppercase(),
             serial = rom.serial,
         ));
+        if roms.get(i + 1).is_none_or(|next| next.game != rom.game) {
+            games.push_str("\t</game>\n");
+        }
     }
     format!(
         "<?xml version=\"1.0\"?>\n<!DOCTYPE datafile PUBLIC \"-//Logiqx//DTD ROM Management Datafile//EN\" \"http://www.logiqx.com/Dats/datafile.dtd\">\n<datafile>\n\t<header>\n\t\t<id>24</id>\n\t\t<name>{name}</name>\n\t\t<description>{name}</description>\n\t\t<version>20261201-000000</version>\n\t\t<author>test</author>\n\t\t<homepage>No-Intro</homepage>\n\t\t<url>https://www.no-intro.org</url>\n\t\t<clrmamepro forcenodump=\"required\"/>\n\t</header>\n{games}</datafile>\n"
@@ -479,4 +489,120 @@ fn csv_has_one_row_per_file_under_a_header() {
         lines[1]
     );
     assert_eq!(lines.len(), 2, "{}", run.stdout);
+}
+
+/// A small collection with one of every finding, in a scratch directory where `n64 verify` runs
+/// with relative paths (for the snapshots): right, misnamed and byte-swapped, duplicate,
+/// modified, unknown, an incomplete game and a missing one.
+fn snapshot_scene() -> Option<tempfile::TempDir> {
+    let g = games()?;
+    let two_roms_b = rom_be(4, b"NDDE");
+    let mut roms = g.roms;
+    let extra = DatRom::new("Beta (USA)", "Beta (USA) (Disk 2).z64", &two_roms_b, "NBBE")?;
+    roms.insert(2, extra);
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir_all(set.join("more")).unwrap();
+    std::fs::write(set.join("Alpha (USA).z64"), &g.a).unwrap();
+    std::fs::write(set.join("more/alpha copy.z64"), &g.a).unwrap();
+    std::fs::write(set.join("beta.v64"), Order::V64.store(&g.b)).unwrap();
+    let mut modified = g.c.clone();
+    modified[0x4000] ^= 0x80;
+    std::fs::write(set.join("Gamma (USA) [hack].z64"), &modified).unwrap();
+    std::fs::write(set.join("notes.txt"), b"my notes\n").unwrap();
+    std::fs::write(dir.path().join("n64.dat"), no_intro_dat("Nintendo - Nintendo 64 (BigEndian)", &roms)).unwrap();
+    Some(dir)
+}
+
+fn scene_transcript(dir: &Path, args: &[&str]) -> String {
+    let mut command = n64_testkit::run::command(n64_binary());
+    command.args(args).current_dir(dir);
+    n64_testkit::run::finish(&mut command).transcript()
+}
+
+#[test]
+fn snapshot_verify_text() {
+    let Some(dir) = snapshot_scene() else { return };
+    insta::assert_snapshot!(scene_transcript(
+        dir.path(),
+        &["verify", "--no-cache", "--missing", "--dat", "n64.dat", "set"]
+    ));
+}
+
+#[test]
+fn snapshot_verify_json() {
+    let Some(dir) = snapshot_scene() else { return };
+    insta::assert_snapshot!(scene_transcript(
+        dir.path(),
+        &["verify", "--no-cache", "--json", "--dat", "n64.dat", "set"]
+    ));
+}
+
+#[test]
+fn two_dats_at_once_and_a_forced_order() {
+    let Some(g) = games() else { return };
+    let v64 = Order::V64.store(&g.a);
+    let Some(swapped) = DatRom::new("Alpha (USA)", "Alpha (USA).v64", &v64, "") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("Alpha (USA).v64"), &v64).unwrap();
+    let be = dir.path().join("be.dat");
+    let bs = dir.path().join("bs.dat");
+    std::fs::write(&be, no_intro_dat("Nintendo - Nintendo 64 (BigEndian)", &g.roms)).unwrap();
+    std::fs::write(&bs, no_intro_dat("Nintendo - Nintendo 64 (ByteSwapped)", &[swapped])).unwrap();
+    let run = unchanged(dir.path(), || {
+        n64([
+            "verify",
+            "--json",
+            "--no-cache",
+            "--dat",
+            be.to_str().unwrap(),
+            "--dat",
+            bs.to_str().unwrap(),
+            set.to_str().unwrap(),
+        ])
+    });
+    let records = run.json_lines();
+    // The v64 file provides Alpha in both DATs; it is reported against the one whose order it has.
+    let alpha = file(&records, "Alpha (USA).v64");
+    assert_eq!(alpha["dat"], "Nintendo - Nintendo 64 (ByteSwapped)", "{}", run.stdout);
+    assert_eq!((alpha["name_ok"].as_bool(), alpha["byte_order_ok"].as_bool()), (Some(true), Some(true)));
+    let s = summary(&records);
+    assert_eq!((s["games"].as_u64(), s["complete"].as_u64(), s["missing"].as_u64()), (Some(4), Some(2), Some(2)));
+
+    // A DAT that says nothing of its order, with .bin names: raw bytes, unless --dat-order.
+    let plain = dir.path().join("plain.dat");
+    let mut text = no_intro_dat("Homebrew", &g.roms);
+    text = text.replace(".z64\"", ".bin\"");
+    std::fs::write(&plain, text).unwrap();
+    let (_, raw, _) = verify_json(dir.path(), &plain, &[], &[&set]);
+    assert_eq!(file(&raw, "Alpha (USA).v64")["status"], "mismatch", "raw v64 bytes are not the z64 hashes");
+    let (_, forced, _) = verify_json(dir.path(), &plain, &["--dat-order", "z64"], &[&set]);
+    let alpha = file(&forced, "Alpha (USA).v64");
+    assert_eq!((alpha["status"].as_str(), alpha["byte_order_ok"].as_bool()), (Some("match"), Some(false)));
+}
+
+#[test]
+fn hostile_archives_are_errors_of_their_own_and_never_crash() {
+    let Some(g) = games() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("Alpha (USA).z64"), &g.a).unwrap();
+    // Archive signatures followed by garbage, a truncated central directory, an empty zip.
+    std::fs::write(set.join("garbage.zip"), [&b"PK\x03\x04"[..], &[0xFF; 200]].concat()).unwrap();
+    std::fs::write(set.join("garbage.7z"), [&b"7z\xBC\xAF\x27\x1C\x00\x04"[..], &[0xEE; 100]].concat()).unwrap();
+    std::fs::write(set.join("empty.zip"), b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").unwrap();
+    let dat = dir.path().join("n64.dat");
+    std::fs::write(&dat, no_intro_dat("Nintendo - Nintendo 64 (BigEndian)", &g.roms)).unwrap();
+    let (code, records, stderr) = verify_json(dir.path(), &dat, &[], &[&set]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(file(&records, "Alpha (USA).z64")["status"], "match");
+    let errors: Vec<&str> =
+        records.iter().filter(|r| r["type"] == "error").map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(errors.len(), 2, "the two damaged archives, not the empty one: {records:#?}");
+    assert!(errors.iter().all(|p| p.contains("garbage.")), "{errors:?}");
+    assert_eq!(stderr.lines().count(), 2, "one line per damaged archive: {stderr}");
 }
