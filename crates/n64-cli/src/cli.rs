@@ -113,6 +113,7 @@ pub(crate) struct HashArgs {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct VerifyArgs {
     /// A DAT file (Logiqx XML or clrmamepro, recognised by content); repeat for several.
     #[arg(long = "dat", required = true, value_name = "FILE")]

@@ -83,6 +83,26 @@ impl RunCache {
         Some(found)
     }
 
+    /// The note kept for a file or member.
+    pub fn get_note(&self, identity: Identity, member: &str) -> Option<String> {
+        let cache = self.usable()?;
+        match cache.get_note(&Key { identity, member, view: "" }) {
+            Ok(note) => note,
+            Err(error) => {
+                self.give_up(&error);
+                None
+            }
+        }
+    }
+
+    /// Keeps a note for a file or member.
+    pub fn put_note(&self, identity: Identity, member: &str, note: &str) {
+        let Some(cache) = self.usable() else { return };
+        if let Err(error) = cache.put_note(&Key { identity, member, view: "" }, note) {
+            self.give_up(&error);
+        }
+    }
+
     /// Stores the digests of every view.
     pub fn put_all(&self, identity: Identity, member: &str, digests: &[(View, Digests)]) {
         let Some(cache) = self.usable() else { return };

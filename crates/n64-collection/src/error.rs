@@ -1,4 +1,4 @@
-//! What can go wrong while verifying one file or archive.
+//! What can go wrong while verifying one file or archive, or loading a DAT.
 
 use std::path::PathBuf;
 
@@ -19,6 +19,14 @@ pub enum Error {
         /// What is wrong with it.
         source: ArchiveError,
     },
+    /// A DAT file that is empty, too large, or malformed.
+    #[error("{}: {message}", path.display())]
+    Dat {
+        /// The DAT file.
+        path: PathBuf,
+        /// What is wrong with it (the parser's message, with line and column).
+        message: String,
+    },
 }
 
 impl Error {
@@ -26,7 +34,7 @@ impl Error {
     pub fn path(&self) -> &std::path::Path {
         match self {
             Error::File(error) => &error.path,
-            Error::Archive { path, .. } => path,
+            Error::Archive { path, .. } | Error::Dat { path, .. } => path,
         }
     }
 }

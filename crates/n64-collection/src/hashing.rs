@@ -143,6 +143,10 @@ fn hash_archive(path: &Path, plan: Plan<'_>, cache: &RunCache, buffer: &mut Vec<
             return walked;
         }
     };
+    if let Some(found) = archive_from_cache(path, identity, plan, cache) {
+        walked.found = found;
+        return walked;
+    }
     let mut visit = |info: &n64_archive::MemberInfo, reader: &mut dyn Read| -> io::Result<()> {
         if info.is_dir {
             return Ok(());
@@ -153,12 +157,14 @@ fn hash_archive(path: &Path, plan: Plan<'_>, cache: &RunCache, buffer: &mut Vec<
         if got < want {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("member {} is truncated", info.name)));
         }
+        let key = cache_name(path, Some(&info.name));
         if let Some(nested) = ArchiveKind::sniff(&buffer[..got]) {
+            cache.put_note(identity, &key, &Note::Archive(nested).to_text());
             walked.found.push(Found::NestedArchive { source, kind: nested });
             return Ok(());
         }
         let (order, game_code) = identify(&buffer[..got]);
-        let key = cache_name(path, Some(&info.name));
+        cache.put_note(identity, &key, &Note::Stream { order, game_code }.to_text());
         if let Some(digests) = cache.get_all(identity, &key, plan.views, plan.algorithms) {
             walked.found.push(Found::Hashed(Hashed {
                 source,
@@ -192,16 +198,84 @@ fn hash_archive(path: &Path, plan: Plan<'_>, cache: &RunCache, buffer: &mut Vec<
         walked.found.push(Found::Hashed(Hashed { source, size: info.size, order, game_code, digests, cached: false }));
         Ok(())
     };
-    if let Err(source) = n64_archive::for_each_member(path, &mut visit) {
-        walked.error = Some(Error::Archive { path: path.to_path_buf(), source });
+    match n64_archive::for_each_member(path, &mut visit) {
+        // The whole archive was read: the cache may answer for it next time.
+        Ok(()) => cache.put_note(identity, &cache_name(path, None), "archive"),
+        Err(source) => walked.error = Some(Error::Archive { path: path.to_path_buf(), source }),
     }
     walked
+}
+
+/// Every member of an unchanged archive from the cache, without decompressing anything: `None`
+/// unless the cache knows what each member is and has its digests in every view.
+fn archive_from_cache(path: &Path, identity: Identity, plan: Plan<'_>, cache: &RunCache) -> Option<Vec<Found>> {
+    cache.get_note(identity, &cache_name(path, None))?;
+    let members = n64_archive::list(path).ok()?;
+    let mut found = Vec::with_capacity(members.len());
+    for info in members.iter().filter(|m| !m.is_dir) {
+        let key = cache_name(path, Some(&info.name));
+        let source = Source::Member { archive: path.to_path_buf(), index: info.index, name: info.name.clone() };
+        match Note::parse(&cache.get_note(identity, &key)?)? {
+            Note::Archive(kind) => found.push(Found::NestedArchive { source, kind }),
+            Note::Stream { order, game_code } => {
+                let digests = cache.get_all(identity, &key, plan.views, plan.algorithms)?;
+                found.push(Found::Hashed(Hashed { source, size: info.size, order, game_code, digests, cached: true }));
+            }
+        }
+    }
+    Some(found)
+}
+
+/// What the cache remembers of a stream besides its digests: what its first bytes said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Note {
+    /// An N64 image (or not: no order) with its game code.
+    Stream { order: Option<ByteOrder>, game_code: Option<[u8; 4]> },
+    /// An archive inside the archive.
+    Archive(ArchiveKind),
+}
+
+impl Note {
+    /// `stream z64 NSME`, `stream - -`, `archive zip`.
+    fn to_text(self) -> String {
+        match self {
+            Note::Stream { order, game_code } => {
+                let code = game_code.and_then(|c| String::from_utf8(c.to_vec()).ok()).unwrap_or_else(|| "-".into());
+                format!("stream {} {code}", order.map_or("-", ByteOrder::name))
+            }
+            Note::Archive(kind) => format!("archive {}", kind.name()),
+        }
+    }
+
+    fn parse(text: &str) -> Option<Note> {
+        let words: Vec<&str> = text.split(' ').collect();
+        match words.as_slice() {
+            ["stream", order, code] => {
+                let order = match *order {
+                    "-" => None,
+                    name => Some(ByteOrder::ALL.into_iter().find(|o| o.name() == name)?),
+                };
+                let game_code = match code.as_bytes() {
+                    b"-" => None,
+                    bytes => Some(<[u8; 4]>::try_from(bytes).ok()?),
+                };
+                Some(Note::Stream { order, game_code })
+            }
+            ["archive", "zip"] => Some(Note::Archive(ArchiveKind::Zip)),
+            ["archive", "7z"] => Some(Note::Archive(ArchiveKind::SevenZip)),
+            _ => None,
+        }
+    }
 }
 
 /// The byte order and game code of a stream from its first bytes, when it is an N64 image.
 fn identify(prefix: &[u8]) -> (Option<ByteOrder>, Option<[u8; 4]>) {
     let Ok((order, _)) = detect_order(prefix) else { return (None, None) };
-    let code = Header::read(prefix, order).ok().map(|h| h.game_code()).filter(|c| c.is_alphanumeric()).map(|c| c.raw());
+    let code = Header::read(prefix, order)
+        .ok()
+        .map(|h| h.game_code())
+        .filter(n64_core::GameCode::is_alphanumeric)
+        .map(|c| c.raw());
     (Some(order), code)
 }
 
@@ -233,4 +307,26 @@ fn fill(reader: &mut dyn Read, buffer: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_read_back() {
+        let notes = [
+            Note::Stream { order: Some(ByteOrder::V64), game_code: Some(*b"NSME") },
+            Note::Stream { order: None, game_code: None },
+            Note::Stream { order: Some(ByteOrder::N64), game_code: None },
+            Note::Archive(ArchiveKind::Zip),
+            Note::Archive(ArchiveKind::SevenZip),
+        ];
+        for note in notes {
+            assert_eq!(Note::parse(&note.to_text()), Some(note), "{}", note.to_text());
+        }
+        for junk in ["", "stream", "stream z64", "stream x64 NSME", "stream z64 NSMEX", "archive rar", "archive"] {
+            assert_eq!(Note::parse(junk), None, "{junk:?}");
+        }
+    }
 }

@@ -245,9 +245,37 @@ impl Report<'_> {
         for status in FileStatus::ALL {
             counts.insert(status.name(), 0);
         }
-        for key in ["wrong_name", "wrong_byte_order", "nested_archives", "errors", "cached"] {
+        for key in ["wrong_name", "wrong_byte_order", "errors", "cached"] {
             counts.insert(key, 0);
         }
+        counts.insert("nested_archives", nested);
+        let mut exit = if nested > 0 { Exit::Problems } else { Exit::Ok };
+        exit = exit.max(self.print_files(printer, others, &mut counts)?);
+        let (tally, missing_lines) = self.print_games(printer)?;
+        if args.missing && !missing_lines.is_empty() {
+            exit = exit.max(Exit::Problems);
+        }
+        for failure in failures {
+            *counts.entry("errors").or_default() += 1;
+            exit = exit.max(Exit::Error);
+            printer.failure(failure)?;
+        }
+        if args.missing {
+            for line in &missing_lines {
+                printer.line(line)?;
+            }
+        }
+        self.print_summary(printer, &counts, tally)?;
+        Ok(exit)
+    }
+
+    /// The file records (and table rows, CSV rows), counting as it goes.
+    fn print_files(
+        &self,
+        printer: &mut Printer,
+        others: &[(String, String)],
+        counts: &mut BTreeMap<&'static str, usize>,
+    ) -> Result<Exit, Stop> {
         let mut exit = Exit::Ok;
         if printer.format() == Format::Csv {
             printer.columns(&COLUMNS)?;
@@ -284,22 +312,14 @@ impl Report<'_> {
             match printer.format() {
                 Format::Csv => printer.row(csv_row(&record))?,
                 Format::Text if !Self::is_right(verdict) => {
+                    let note = self.note(file, verdict);
                     text_row(
                         printer,
-                        vec![
-                            record.status.to_owned(),
-                            record.path.clone(),
-                            record.game.clone().unwrap_or_default(),
-                            self.note(file, verdict),
-                        ],
+                        vec![record.status.to_owned(), record.path, record.game.unwrap_or_default(), note],
                     )?;
                 }
                 _ => {}
             }
-        }
-        counts.insert("nested_archives", nested);
-        if nested > 0 {
-            exit = exit.max(Exit::Problems);
         }
         for (path, reason) in others {
             printer.record(&OtherRecord::new(Path::new(path), reason.clone()))?;
@@ -307,57 +327,54 @@ impl Report<'_> {
                 text_row(printer, vec!["other".to_owned(), path.clone(), String::new(), reason.clone()])?;
             }
         }
-        let games = &self.verdicts.games;
-        let (mut complete, mut incomplete, mut missing) = (0, 0, 0);
-        let mut missing_lines = Vec::new();
-        for game in games {
+        Ok(exit)
+    }
+
+    /// The game records; returns the counts (complete, incomplete, missing) and the human lines
+    /// of the games not complete.
+    fn print_games(&self, printer: &mut Printer) -> Result<([usize; 3], Vec<String>), Stop> {
+        let mut tally = [0; 3];
+        let mut lines = Vec::new();
+        for game in &self.verdicts.games {
             match game.status {
-                GameStatus::Complete => complete += 1,
-                GameStatus::Incomplete => incomplete += 1,
-                GameStatus::Missing => missing += 1,
+                GameStatus::Complete => tally[0] += 1,
+                GameStatus::Incomplete => tally[1] += 1,
+                GameStatus::Missing => tally[2] += 1,
             }
             if game.status == GameStatus::Complete {
                 continue;
             }
-            if args.missing {
-                exit = exit.max(Exit::Problems);
-            }
+            let name = self.game_name(game.dat, game.game);
             printer.record(&GameRecord {
                 record: "game",
                 dat: self.dat_name(game.dat),
-                game: self.game_name(game.dat, game.game),
+                game: name.clone(),
                 status: game.status.name(),
                 have: game.have,
                 need: game.need,
             })?;
-            if args.missing {
-                missing_lines.push(format!(
-                    "{}: {} ({} of {} roms)",
-                    game.status.name(),
-                    self.game_name(game.dat, game.game),
-                    game.have,
-                    game.need
-                ));
-            }
+            lines.push(format!("{}: {name} ({} of {} roms)", game.status.name(), game.have, game.need));
         }
-        for failure in failures {
-            *counts.entry("errors").or_default() += 1;
-            exit = exit.max(Exit::Error);
-            printer.failure(failure)?;
-        }
-        for line in &missing_lines {
-            printer.line(line)?;
-        }
-        let summary = SummaryRecord {
+        Ok((tally, lines))
+    }
+
+    /// The summary record and the two summary lines.
+    fn print_summary(
+        &self,
+        printer: &mut Printer,
+        counts: &BTreeMap<&'static str, usize>,
+        [complete, incomplete, missing]: [usize; 3],
+    ) -> Result<(), Stop> {
+        let games = self.verdicts.games.len();
+        printer.record(&SummaryRecord {
             record: "summary",
-            games: games.len(),
+            games,
             complete,
             incomplete,
             missing,
             files: self.hashed.len(),
             counts: counts.clone(),
-        };
-        printer.record(&summary)?;
+        })?;
         let get = |key: &str| counts.get(key).copied().unwrap_or(0);
         printer.line(format_args!(
             "{}: {} matched, {}, {}, {} mismatched, {} unknown; {} with the wrong name, {} in the wrong byte order; {}",
@@ -373,9 +390,8 @@ impl Report<'_> {
         ))?;
         printer.line(format_args!(
             "{}: {complete} complete, {incomplete} incomplete, {missing} missing",
-            count(games.len(), "game")
-        ))?;
-        Ok(exit)
+            count(games, "game")
+        ))
     }
 }
 

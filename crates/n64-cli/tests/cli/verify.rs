@@ -1,6 +1,7 @@
 //! `n64 verify`: synthetic ROMs in every byte order, hand-written DATs in both dialects whose
 //! hashes come from Python's hashlib and zlib, archives made by Info-ZIP's `zip` and 7-Zip.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use n64_testkit::tools::{self, PyDigests};
@@ -10,8 +11,8 @@ use serde_json::Value;
 use crate::support::{n64, n64_binary, unchanged};
 
 /// A small big-endian ROM with its own game code and body.
-fn rom_be(seed: u64, code: &[u8; 4]) -> Vec<u8> {
-    RomBuilder::new(0x20000).seed(seed).title(&format!("GAME {seed}")).game_code(code).build()
+fn rom_be(seed: u64, code: [u8; 4]) -> Vec<u8> {
+    RomBuilder::new(0x20000).seed(seed).title(&format!("GAME {seed}")).game_code(&code).build()
 }
 
 /// The digests of `bytes` by Python (the test is skipped when there is no python3 outside CI).
@@ -54,20 +55,22 @@ fn no_intro_dat(name: &str, roms: &[DatRom]) -> String {
         let status = if rom.status.is_empty() { String::new() } else { format!(" status=\"{}\"", rom.status) };
         if i == 0 || roms[i - 1].game != rom.game {
             id += 1;
-            games.push_str(&format!(
+            let _ = write!(
+                games,
                 "\t<game name=\"{game}\" id=\"{id:04}\">\n\t\t<description>{game}</description>\n",
                 game = rom.game
-            ));
+            );
         }
-        games.push_str(&format!(
-            "\t\t<rom name=\"{name}\" size=\"{size}\" crc=\"{crc}\" md5=\"{md5}\" sha1=\"{sha1}\"{status} serial=\"{serial}\"/>\n",
+        let _ = writeln!(
+            games,
+            "\t\t<rom name=\"{name}\" size=\"{size}\" crc=\"{crc}\" md5=\"{md5}\" sha1=\"{sha1}\"{status} serial=\"{serial}\"/>",
             name = rom.name,
             size = rom.size,
             crc = rom.digests.crc32.to_uppercase(),
             md5 = rom.digests.md5.to_uppercase(),
             sha1 = rom.digests.sha1.to_uppercase(),
             serial = rom.serial,
-        ));
+        );
         if roms.get(i + 1).is_none_or(|next| next.game != rom.game) {
             games.push_str("\t</game>\n");
         }
@@ -81,7 +84,8 @@ fn no_intro_dat(name: &str, roms: &[DatRom]) -> String {
 fn clrmamepro_dat(name: &str, roms: &[DatRom]) -> String {
     let mut text = format!("clrmamepro (\n\tname \"{name}\"\n\tdescription \"{name}\"\n\tversion 20261201\n)\n\n");
     for rom in roms {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "game (\n\tname \"{game}\"\n\tdescription \"{game}\"\n\trom ( name \"{name}\" size {size} crc {crc} md5 {md5} sha1 {sha1} )\n)\n\n",
             game = rom.game,
             name = rom.name,
@@ -89,7 +93,7 @@ fn clrmamepro_dat(name: &str, roms: &[DatRom]) -> String {
             crc = rom.digests.crc32.to_uppercase(),
             md5 = rom.digests.md5,
             sha1 = rom.digests.sha1,
-        ));
+        );
     }
     text
 }
@@ -103,7 +107,7 @@ struct Games {
 }
 
 fn games() -> Option<Games> {
-    let (a, b, c) = (rom_be(1, b"NAAE"), rom_be(2, b"NBBE"), rom_be(3, b"NCCE"));
+    let (a, b, c) = (rom_be(1, *b"NAAE"), rom_be(2, *b"NBBE"), rom_be(3, *b"NCCE"));
     let roms = vec![
         DatRom::new("Alpha (USA)", "Alpha (USA).z64", &a, "NAAE")?,
         DatRom::new("Beta (USA)", "Beta (USA).z64", &b, "NBBE")?,
@@ -117,7 +121,7 @@ fn verify_json(dir: &Path, dat: &Path, extra: &[&str], paths: &[&Path]) -> (i32,
     let mut args: Vec<&std::ffi::OsStr> = vec!["verify".as_ref(), "--json".as_ref(), "--no-cache".as_ref()];
     args.push("--dat".as_ref());
     args.push(dat.as_os_str());
-    args.extend(extra.iter().map(|s| std::ffi::OsStr::new(s)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     args.extend(paths.iter().map(|p| p.as_os_str()));
     let run = unchanged(dir, || n64(&args));
     (run.code, run.json_lines(), run.stderr)
@@ -377,7 +381,7 @@ fn a_fixdat_lists_what_is_missing_and_parses_back() {
 fn malformed_and_unreadable_dats_are_errors_naming_the_file_and_place() {
     let dir = tempfile::tempdir().unwrap();
     let rom = dir.path().join("a.z64");
-    std::fs::write(&rom, rom_be(1, b"NAAE")).unwrap();
+    std::fs::write(&rom, rom_be(1, *b"NAAE")).unwrap();
     let bad = dir.path().join("bad.dat");
     std::fs::write(&bad, "<?xml version=\"1.0\"?>\n<datafile>\n<game name=\"x\">\n<rom name=\"x.z64\" size=\"12\" crc=\"zz\"/>\n</game>\n</datafile>\n").unwrap();
     let run = unchanged(dir.path(), || n64(["verify".as_ref(), "--dat".as_ref(), bad.as_os_str(), rom.as_os_str()]));
@@ -385,7 +389,7 @@ fn malformed_and_unreadable_dats_are_errors_naming_the_file_and_place() {
     assert!(run.stderr.contains("bad.dat: line 4, column"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 
-    for (name, content) in [("empty.dat", &b""[..]), ("rom.dat", &rom_be(2, b"NBBE")[..])] {
+    for (name, content) in [("empty.dat", &b""[..]), ("rom.dat", &rom_be(2, *b"NBBE")[..])] {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
         let run = n64(["verify".as_ref(), "--dat".as_ref(), path.as_os_str(), rom.as_os_str()]);
@@ -399,7 +403,7 @@ fn malformed_and_unreadable_dats_are_errors_naming_the_file_and_place() {
 
 /// Sets a file's modification time well in the past, so the cache trusts it.
 fn settle(path: &Path) {
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
     std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
 }
 
@@ -446,6 +450,31 @@ fn the_cache_answers_the_second_run_and_a_changed_file_is_hashed_again() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(summary(&third)["cached"], 2);
     assert_eq!(file(&third, "Gamma (USA).z64")["status"], "mismatch");
+
+    // An unchanged archive is answered from the cache without being decompressed: damage a
+    // member's data but keep the archive's size and modification time, and the cached run
+    // still reports what was there (the documented limit of a cache keyed by identity).
+    if let Some(zip) = tools::zip() {
+        let work = dir.path().join("work");
+        std::fs::create_dir(&work).unwrap();
+        std::fs::write(work.join("Alpha (USA).z64"), &g.a).unwrap();
+        tools::run_in(&work, &zip, &["-q", "-0", "../set/alpha.zip", "Alpha (USA).z64"]);
+        let archive = set.join("alpha.zip");
+        settle(&archive);
+        let (_, filled, _) = verify_cached(&cache, &dat, &set);
+        assert_eq!(summary(&filled)["cached"], 3, "the three plain files");
+        let when = std::fs::metadata(&archive).unwrap().modified().unwrap();
+        let mut bytes = std::fs::read(&archive).unwrap();
+        let at = bytes.windows(16).position(|w| w == &g.a[0x1000..0x1010]).expect("stored data");
+        bytes[at] ^= 0xFF;
+        std::fs::write(&archive, &bytes).unwrap();
+        std::fs::File::options().write(true).open(&archive).unwrap().set_modified(when).unwrap();
+        let (code, answered, stderr) = verify_cached(&cache, &dat, &set);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(summary(&answered)["cached"], 4, "the member too");
+        assert_eq!(file(&answered, "alpha.zip/Alpha (USA).z64")["status"], "duplicate");
+        std::fs::remove_file(&archive).unwrap();
+    }
 
     // A corrupt cache: one warning, the same answers.
     let db =
@@ -496,7 +525,7 @@ fn csv_has_one_row_per_file_under_a_header() {
 /// modified, unknown, an incomplete game and a missing one.
 fn snapshot_scene() -> Option<tempfile::TempDir> {
     let g = games()?;
-    let two_roms_b = rom_be(4, b"NDDE");
+    let two_roms_b = rom_be(4, *b"NDDE");
     let mut roms = g.roms;
     let extra = DatRom::new("Beta (USA)", "Beta (USA) (Disk 2).z64", &two_roms_b, "NBBE")?;
     roms.insert(2, extra);
