@@ -15,7 +15,7 @@ execs="${1:-10000000}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(byte_order header title cic check_code homebrew inspect finalize)
+    targets=(byte_order header title cic check_code homebrew inspect finalize archive dat_parse dat_index)
 fi
 
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
