@@ -8,9 +8,10 @@ use n64_dat::Dat;
 
 use crate::Error;
 
-/// The largest DAT accepted: far above any real one (No-Intro's N64 DAT is under 1 MiB; MAME's
-/// whole listing is about 300 MiB), so that a wrong file cannot exhaust memory.
-pub const MAX_DAT_LEN: u64 = 512 << 20;
+/// The largest DAT accepted: far above any N64 DAT (No-Intro's is under 1 MiB), and a bound on
+/// what parsing may take (up to about 20 bytes of memory per byte of DAT for a DAT of empty
+/// roms), so that a wrong or hostile file cannot exhaust memory.
+pub const MAX_DAT_LEN: u64 = 64 << 20;
 
 /// One DAT as loaded.
 #[derive(Debug, Clone)]
@@ -59,4 +60,28 @@ pub fn load_dat(path: &Path) -> Result<LoadedDat, Error> {
     let parsed = n64_dat::parse(&bytes).map_err(|e| invalid(e.to_string()))?;
     let warnings = parsed.warnings.iter().map(|w| format!("{}: {w}", path.display())).collect();
     Ok(LoadedDat { path: path.to_path_buf(), dat: parsed.dat, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dat_over_the_limit_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.dat");
+        // Sparse: the size alone must refuse it.
+        std::fs::File::create(&path).unwrap().set_len(MAX_DAT_LEN + 1).unwrap();
+        let error = load_dat(&path).unwrap_err();
+        assert!(error.to_string().contains("too large for a DAT file"), "{error}");
+        assert!(error.to_string().contains("huge.dat"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_file_is_not_a_dat() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.dat");
+        std::fs::write(&path, b"").unwrap();
+        assert!(load_dat(&path).unwrap_err().to_string().contains("empty"));
+    }
 }

@@ -173,6 +173,7 @@ pub(crate) struct ConvertArgs {
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
+#[command(after_long_help = NORMALIZE_DAT_HELP)]
 pub(crate) struct NormalizeArgs {
     /// The byte order (and extension) every ROM gets.
     #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), default_value = "z64")]
@@ -190,6 +191,22 @@ pub(crate) struct NormalizeArgs {
     /// (without it, such a ROM is refused).
     #[arg(long)]
     pub(crate) pad: bool,
+    /// Rename and convert by DAT instead: every file matching a rom of a DAT (Logiqx XML or
+    /// clrmamepro) gets the DAT's name and byte order (see below); repeat for several.
+    #[arg(long = "dat", value_name = "FILE", conflicts_with_all = ["to", "rename", "fix_crc", "pad"])]
+    pub(crate) dats: Vec<PathBuf>,
+    /// With --dat: the byte order every DAT's hashes are over, instead of what its name
+    /// ("(BigEndian)", "(ByteSwapped)") or each rom's extension says.
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), requires = "dats")]
+    pub(crate) dat_order: Option<ByteOrder>,
+    /// With --dat: build a clean set in DIR (created if missing) instead of changing the
+    /// input: each matched rom, from files and zip/7z members, as DIR/<rom name>.
+    #[arg(long, value_name = "DIR", requires = "dats")]
+    pub(crate) out: Option<PathBuf>,
+    /// With --out: one zip per game instead, DIR/<game name>.zip (sorted entries, fixed
+    /// dates: the same input gives the same bytes).
+    #[arg(long, requires = "out")]
+    pub(crate) zip: bool,
     /// Show what would change; write nothing (but the --report, which then holds the plan).
     #[arg(short = 'n', long)]
     pub(crate) dry_run: bool,
@@ -200,10 +217,22 @@ pub(crate) struct NormalizeArgs {
     /// One JSON record per file per line, then a summary record.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Directories (walked recursively) or files.
+    /// Directories (walked recursively) or files; with --dat, zip and 7z archives are read
+    /// member by member.
     #[arg(required = true, value_name = "DIR")]
     pub(crate) paths: Vec<PathBuf>,
 }
+
+/// What `normalize --dat` does, for `n64-fix normalize --help`.
+const NORMALIZE_DAT_HELP: &str = "\
+With --dat, files are matched by hash (never by name) in each DAT's byte order, as `n64 verify` \
+matches them. In place, every file that provides a rom is converted to the DAT's byte order and \
+renamed to the DAT's rom name in its own directory; duplicates, archive members, mismatched and \
+unknown files are left alone and listed. A DAT rom name that is not a plain file name (a path, \
+`..`, a hidden name) is refused, and an existing file of the DAT's name is never replaced: one \
+with the same content makes this file a duplicate, one with other content refuses the rename. \
+Every file written is checked against the DAT's SHA-1 before the old one goes. With --out DIR the \
+input is only read.";
 
 fn parse_controller(s: &str) -> Result<(usize, Controller), String> {
     let (port, kind) = s.split_once('=').ok_or_else(|| format!("{s:?} is not PORT=KIND, e.g. 1=rumble"))?;

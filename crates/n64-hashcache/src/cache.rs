@@ -73,7 +73,8 @@ const UPSERT: &str = "INSERT INTO digests (device, inode, member, view, size, mt
 const SELECT_NOTE: &str = "SELECT size, mtime_ns, note FROM notes WHERE device = ?1 AND inode = ?2 AND member = ?3";
 
 /// The note store.
-const UPSERT_NOTE: &str = "INSERT INTO notes (device, inode, member, size, mtime_ns, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+const UPSERT_NOTE: &str =
+    "INSERT INTO notes (device, inode, member, size, mtime_ns, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
     ON CONFLICT (device, inode, member) DO UPDATE SET
         size = excluded.size, mtime_ns = excluded.mtime_ns, note = excluded.note";
 

@@ -20,6 +20,19 @@ pub(crate) struct Action {
     pub(crate) wanted_taken: Option<PathBuf>,
     /// The first ROM with the same final content, when this is a duplicate.
     pub(crate) duplicate_of: Option<PathBuf>,
+    /// With `--dat`: the rom the file provides, whose name and byte order it gets.
+    pub(crate) dat: Option<DatNote>,
+}
+
+/// The DAT rom a file provides (`--dat`), as its record shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DatNote {
+    /// The engine's verdict: `match` or `bad_dump`.
+    pub(crate) status: &'static str,
+    /// The DAT's header name (its path when it has none).
+    pub(crate) dat: String,
+    pub(crate) game: String,
+    pub(crate) rom: String,
 }
 
 impl Action {
@@ -29,20 +42,20 @@ impl Action {
     }
 
     /// Whether the content changes (another byte order, padding or a new check code).
-    pub(crate) fn changes_content(&self, to: ByteOrder) -> bool {
-        self.found.from != to || self.found.pad_to.is_some() || self.found.code.is_some()
+    pub(crate) fn changes_content(&self) -> bool {
+        self.found.from != self.found.to || self.found.pad_to.is_some() || self.found.code.is_some()
     }
 
     /// Whether anything is to be done.
-    pub(crate) fn needed(&self, to: ByteOrder) -> bool {
-        self.renamed() || self.changes_content(to)
+    pub(crate) fn needed(&self) -> bool {
+        self.renamed() || self.changes_content()
     }
 
     /// What changes, in words.
-    pub(crate) fn changes(&self, to: ByteOrder) -> Vec<String> {
+    pub(crate) fn changes(&self) -> Vec<String> {
         let mut changes = Vec::new();
-        if self.found.from != to {
-            changes.push(format!("converted {} → {to}", self.found.from));
+        if self.found.from != self.found.to {
+            changes.push(format!("converted {} → {}", self.found.from, self.found.to));
         }
         if let Some(size) = self.found.pad_to {
             changes.push(format!("padded to {size:#x} bytes"));
@@ -137,7 +150,7 @@ pub(crate) fn decide(
         if duplicate_of.is_none() {
             first_of.insert(found.final_sha1, after.clone());
         }
-        actions.push(Action { found, after, wanted_taken, duplicate_of });
+        actions.push(Action { found, after, wanted_taken, duplicate_of, dat: None });
     }
     actions
 }
@@ -202,6 +215,6 @@ mod tests {
         let after: Vec<_> = actions.iter().map(|a| a.after.clone()).collect();
         assert_eq!(after, ["roms/TITLE (1).z64", "roms/TITLE (2).z64", "roms/c.z64"].map(PathBuf::from));
         assert_eq!(actions[2].duplicate_of, Some(PathBuf::from("roms/TITLE (1).z64")));
-        assert!(actions[0].changes(ByteOrder::Z64).iter().any(|c| c == "roms/TITLE.z64 is taken by another file"));
+        assert!(actions[0].changes().iter().any(|c| c == "roms/TITLE.z64 is taken by another file"));
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use n64_common::batch::{self, is_other_file};
-use n64_common::{Failure, FailureKind};
+use n64_common::{Exit, Failure, FailureKind};
 use n64_core::{ByteOrder, CheckCode, CheckCodeAction, CheckCodeFix, FinalizeOptions, Header, InspectOptions};
 use n64_io::{Algorithms, Entry, Hasher, ImageReader, Walked};
 
@@ -35,6 +35,8 @@ pub(crate) struct Found {
     /// rewritten.
     pub(crate) prefix: Vec<u8>,
     pub(crate) from: ByteOrder,
+    /// The byte order it will be in (`from` when it is copied as it is).
+    pub(crate) to: ByteOrder,
     /// The header to write, when the check code is fixed.
     pub(crate) header: Option<Header>,
     /// The check code change, when fixed.
@@ -53,9 +55,9 @@ pub(crate) struct Found {
 
 impl Found {
     /// The image the file will hold.
-    pub(crate) fn image(&self, to: ByteOrder) -> Result<ImageReader, n64_io::Error> {
+    pub(crate) fn image(&self) -> Result<ImageReader, n64_io::Error> {
         let image = ImageReader::open(&self.path, self.size, self.from)?
-            .convert_to(to)
+            .convert_to(self.to)
             .pad_to(self.pad_to.unwrap_or(0))
             .expect_prefix(&self.prefix);
         Ok(match self.header {
@@ -72,6 +74,7 @@ impl Found {
             size: 0x1000,
             prefix: Vec::new(),
             from: ByteOrder::Z64,
+            to: ByteOrder::Z64,
             header: None,
             code: None,
             crc: None,
@@ -109,8 +112,30 @@ pub(crate) struct Plan {
     pub(crate) failures: Vec<Failure>,
     /// Files left alone, with why.
     pub(crate) others: Vec<(PathBuf, String)>,
+    /// With `--dat`: files left alone or refused, listed with the engine's verdict.
+    pub(crate) left: Vec<Left>,
     /// Ctrl-C came during planning: nothing was decided for the files not yet inspected.
     pub(crate) interrupted: bool,
+}
+
+/// A file a run by DAT leaves alone (a duplicate, an archive member, a mismatch, an unknown
+/// file, one whose DAT name is refused), listed with why.
+#[derive(Debug)]
+pub(crate) struct Left {
+    /// The file, or `ARCHIVE/MEMBER`.
+    pub(crate) path: PathBuf,
+    /// The engine's verdict: `match`, `bad_dump`, `duplicate`, `mismatch`, `unknown` (or
+    /// `nested_archive`, an archive inside an archive, not opened).
+    pub(crate) status: &'static str,
+    /// The summary count it goes under.
+    pub(crate) key: &'static str,
+    /// Whether the user should look at it (exit 1) or not.
+    pub(crate) exit: Exit,
+    /// Why, in words (the human line, after the path).
+    pub(crate) reason: String,
+    /// The DAT game and rom it is about, when it is about one.
+    pub(crate) game: Option<String>,
+    pub(crate) rom: Option<String>,
 }
 
 /// One inspected file.
@@ -125,7 +150,7 @@ enum Inspected {
 pub(crate) fn plan(roots: &[PathBuf], settings: &Settings<'_>) -> Plan {
     let mut plan = Plan::default();
     let walked = n64_io::walk_filtered(roots, &left_alone);
-    recover(&walked, settings, &mut plan);
+    recover(&walked, settings.dry_run, settings.keep, &mut plan);
     // Recovery may have removed files: walk again.
     let walked =
         if settings.dry_run || plan.recovered.is_empty() { walked } else { n64_io::walk_filtered(roots, &left_alone) };
@@ -168,9 +193,9 @@ fn list_dir(dir: &Path) -> HashSet<OsString> {
 }
 
 /// Finishes moves a crash interrupted and removes stale temporary files (or, in a dry run,
-/// says it would).
-fn recover(walked: &Walked, settings: &Settings<'_>, plan: &mut Plan) {
-    let keep = settings.keep.and_then(|p| std::fs::canonicalize(p).ok());
+/// says it would), but `keep` (a temporary file of this run's own).
+pub(crate) fn recover(walked: &Walked, dry_run: bool, keep: Option<&Path>, plan: &mut Plan) {
+    let keep = keep.and_then(|p| std::fs::canonicalize(p).ok());
     let temporary: Vec<&Path> = walked
         .skipped
         .iter()
@@ -178,9 +203,9 @@ fn recover(walked: &Walked, settings: &Settings<'_>, plan: &mut Plan) {
         .filter(|p| is_temporary(p) && (keep.is_none() || std::fs::canonicalize(p).ok() != keep))
         .collect();
     for marker in temporary.iter().filter(|p| journal::is_marker(p)) {
-        match journal::recover(marker, settings.dry_run) {
+        match journal::recover(marker, dry_run) {
             Ok(Recovery::RemovedOld { old, new }) => {
-                let verb = if settings.dry_run { "would remove" } else { "removed" };
+                let verb = if dry_run { "would remove" } else { "removed" };
                 let message = format!("{verb} leftover of an interrupted move: {} holds its content", new.display());
                 plan.recovered.push((old, message));
             }
@@ -196,7 +221,7 @@ fn recover(walked: &Walked, settings: &Settings<'_>, plan: &mut Plan) {
         }
     }
     for temp in temporary.into_iter().filter(|p| !journal::is_marker(p)) {
-        if settings.dry_run {
+        if dry_run {
             plan.recovered.push((temp.to_path_buf(), "would remove stale temporary file".to_owned()));
         } else if let Err(error) = n64_io::atomic::remove_durably(temp) {
             plan.failures.push(error.into());
@@ -293,6 +318,7 @@ fn inspect(entry: &Entry, settings: &Settings<'_>) -> Inspected {
         size: rom.size,
         prefix: rom.prefix[..rom.prefix.len().min(0x1000)].to_vec(),
         from: info.order,
+        to: settings.to,
         header,
         code,
         crc,
@@ -301,7 +327,7 @@ fn inspect(entry: &Entry, settings: &Settings<'_>) -> Inspected {
         final_sha1: [0; 20],
         stem,
     };
-    match hash(&found, settings.to) {
+    match hash(&found) {
         Ok((stored, final_sha1)) => {
             found.stored_sha1 = stored;
             found.final_sha1 = final_sha1;
@@ -312,8 +338,8 @@ fn inspect(entry: &Entry, settings: &Settings<'_>) -> Inspected {
 }
 
 /// The SHA-1 of the file as stored and of what it will hold, in one pass.
-fn hash(found: &Found, to: ByteOrder) -> Result<([u8; 20], [u8; 20]), n64_io::Error> {
-    let mut image = found.image(to)?;
+fn hash(found: &Found) -> Result<([u8; 20], [u8; 20]), n64_io::Error> {
+    let mut image = found.image()?;
     let mut stored = Hasher::new(Algorithms::SHA1);
     let mut output = Hasher::new(Algorithms::SHA1);
     while let Some(chunk) = image.next_chunk_with(&mut |bytes| stored.update(bytes))? {

@@ -10,6 +10,7 @@ mod hostile;
 mod interrupt;
 mod kill;
 mod normalize;
+mod normalize_dat;
 mod real_roms;
 mod snapshots;
 mod support;

@@ -4,7 +4,8 @@
 
 use n64_testkit::run::Scene;
 
-use crate::support::n64_fix_binary;
+use crate::normalize_dat::{DatRom, rom, write_dat};
+use crate::support::{n64_fix_binary, stored};
 
 fn transcript(args: &[&str]) -> String {
     Scene::with_fixtures().run(n64_fix_binary(), args).transcript()
@@ -117,4 +118,51 @@ fn help_of_header() {
 #[test]
 fn help_of_crc() {
     insta::assert_snapshot!(transcript(&["crc", "--help"]));
+}
+
+/// A scene with a small set under `set/` (a v64 and an n64 file of DAT games, a file in no DAT,
+/// a modified one) and `n64.dat`, a BigEndian DAT of three games whose hashes come from
+/// Python; `None` (the test skipped) without python3 outside CI.
+fn dat_scene() -> Option<Scene> {
+    use n64_core::ByteOrder;
+    let alpha = DatRom::new("Alpha (USA)", "Alpha (USA).z64", rom(1, *b"NAAE"), "NAAE")?;
+    let beta = DatRom::new("Beta (Europe)", "Beta (Europe).z64", rom(2, *b"NBBP"), "NBBP")?;
+    let gamma = DatRom::new("Gamma (Japan)", "Gamma (Japan).z64", rom(3, *b"NCCJ"), "NCCJ")?;
+    let scene = Scene::with_fixtures();
+    let set = scene.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("alpha.v64"), stored(&alpha.z64, ByteOrder::V64)).unwrap();
+    std::fs::write(set.join("beta.n64"), stored(&beta.z64, ByteOrder::N64)).unwrap();
+    let mut modified = gamma.z64.clone();
+    modified[0x8000] ^= 0xFF;
+    std::fs::write(set.join("gamma-hack.z64"), modified).unwrap();
+    std::fs::write(set.join("notes.txt"), b"not a rom").unwrap();
+    write_dat(scene.path(), &[&alpha, &beta, &gamma]);
+    Some(scene)
+}
+
+#[test]
+fn normalize_dat_text() {
+    let Some(scene) = dat_scene() else { return };
+    let first = scene.run(n64_fix_binary(), ["normalize", "--dat", "n64.dat", "set"]);
+    let second = scene.run(n64_fix_binary(), ["normalize", "--dat", "n64.dat", "set"]);
+    insta::assert_snapshot!(format!("{}\n--- again\n{}", first.transcript(), second.transcript()));
+}
+
+#[test]
+fn normalize_dat_json() {
+    let Some(scene) = dat_scene() else { return };
+    insta::assert_snapshot!(
+        scene.run(n64_fix_binary(), ["normalize", "--json", "--dry-run", "--dat", "n64.dat", "set"]).transcript()
+    );
+}
+
+#[test]
+fn normalize_dat_out_zip_json() {
+    let Some(scene) = dat_scene() else { return };
+    insta::assert_snapshot!(
+        scene
+            .run(n64_fix_binary(), ["normalize", "--json", "--dat", "n64.dat", "--out", "clean", "--zip", "set"])
+            .transcript()
+    );
 }
