@@ -111,7 +111,7 @@ pub(crate) fn run(args: &VerifyArgs, verbosity: Verbosity) -> Result<Exit, Stop>
 
     let verdicts = judge(&dat_list, &index, args.dat_order, &hashed);
     let report = Report { loaded: &loaded, dats: &dat_list, hashed: &hashed, verdicts: &verdicts };
-    let exit = report.print(&mut printer, args, nested.len(), &others, &failures)?;
+    let exit = report.print(&mut printer, args, verbosity.is_quiet(), nested.len(), &others, &failures)?;
 
     if let Some(out) = &args.fixdat {
         let wanted: Vec<(usize, usize)> =
@@ -237,6 +237,7 @@ impl Report<'_> {
         &self,
         printer: &mut Printer,
         args: &VerifyArgs,
+        quiet: bool,
         nested: usize,
         others: &[(String, String)],
         failures: &[Failure],
@@ -265,7 +266,12 @@ impl Report<'_> {
                 printer.line(line)?;
             }
         }
-        self.print_summary(printer, &counts, tally)?;
+        // -q: the summary only when something is wrong.
+        if !quiet || exit != Exit::Ok {
+            self.print_summary(printer, &counts, tally)?;
+        } else {
+            printer.record(&self.summary_record(&counts, tally))?;
+        }
         Ok(exit)
     }
 
@@ -358,6 +364,23 @@ impl Report<'_> {
         Ok((tally, lines))
     }
 
+    /// The summary record.
+    fn summary_record(
+        &self,
+        counts: &BTreeMap<&'static str, usize>,
+        [complete, incomplete, missing]: [usize; 3],
+    ) -> SummaryRecord {
+        SummaryRecord {
+            record: "summary",
+            games: self.verdicts.games.len(),
+            complete,
+            incomplete,
+            missing,
+            files: self.hashed.len(),
+            counts: counts.clone(),
+        }
+    }
+
     /// The summary record and the two summary lines.
     fn print_summary(
         &self,
@@ -366,15 +389,7 @@ impl Report<'_> {
         [complete, incomplete, missing]: [usize; 3],
     ) -> Result<(), Stop> {
         let games = self.verdicts.games.len();
-        printer.record(&SummaryRecord {
-            record: "summary",
-            games,
-            complete,
-            incomplete,
-            missing,
-            files: self.hashed.len(),
-            counts: counts.clone(),
-        })?;
+        printer.record(&self.summary_record(counts, [complete, incomplete, missing]))?;
         let get = |key: &str| counts.get(key).copied().unwrap_or(0);
         printer.line(format_args!(
             "{}: {} matched, {}, {}, {} mismatched, {} unknown; {} with the wrong name, {} in the wrong byte order; {}",

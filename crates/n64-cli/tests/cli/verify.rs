@@ -233,6 +233,15 @@ fn everything_right_exits_zero_and_the_text_report_is_only_a_summary() {
     assert!(run.stdout.contains("3 files: 3 matched"), "{}", run.stdout);
     assert!(run.stdout.contains("3 games: 3 complete, 0 incomplete, 0 missing"), "{}", run.stdout);
     assert!(!run.stdout.contains("STATUS"), "no table when nothing is wrong: {}", run.stdout);
+    let quiet = n64([
+        "-q".as_ref(),
+        "verify".as_ref(),
+        "--no-cache".as_ref(),
+        "--dat".as_ref(),
+        dat.as_os_str(),
+        set.as_os_str(),
+    ]);
+    assert_eq!((quiet.code, quiet.stdout.as_str(), quiet.stderr.as_str()), (0, "", ""), "-q: nothing to say");
 }
 
 #[test]
