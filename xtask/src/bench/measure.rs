@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::venv::last_line;
+use super::verify;
 use super::{BIG_MIB, Layout, Options, Results, Stats};
 
 /// How much of a ROM the check code covers: what `n64 check` must read of each file.
@@ -23,8 +24,16 @@ const GNU_TIME: &str = "/usr/bin/time";
 /// What a measurement is: a whole process, or the in-process baseline read loop.
 #[derive(Debug, Clone)]
 enum Work {
-    /// A child process; `remove` is deleted after each run (untimed).
-    Process { program: PathBuf, args: Vec<OsString>, remove: Option<PathBuf> },
+    /// A child process, with `env` added to its environment; it must exit with status `exit`
+    /// (0 but for `n64 verify`, see [`verify::EXPECTED_EXIT`]); `remove` is deleted after each
+    /// run (untimed).
+    Process {
+        program: PathBuf,
+        args: Vec<OsString>,
+        env: Vec<(OsString, OsString)>,
+        exit: i32,
+        remove: Option<PathBuf>,
+    },
     /// Open each file, read its first `len` bytes into a reused buffer, close it.
     ReadPrefix { files: Vec<PathBuf>, len: usize },
 }
@@ -56,6 +65,8 @@ fn process(key: &'static str, label: impl Into<String>, program: impl Into<PathB
         work: Work::Process {
             program: program.into(),
             args: args.iter().map(|a| a.to_os_string()).collect(),
+            env: Vec::new(),
+            exit: 0,
             remove: None,
         },
     }
@@ -67,6 +78,7 @@ pub(super) fn measure_all(layout: &Layout, options: &Options, python: Result<&Pa
     measure_directory(&mut results, layout, options, python);
     measure_ipl3_cli(&mut results, layout, options, python);
     measure_hashing(&mut results, layout, options);
+    measure_verify(&mut results, layout, options);
     measure_conversion(&mut results, layout, options);
     measure_memory(&mut results, layout, options);
     results
@@ -150,6 +162,43 @@ fn measure_hashing(results: &mut Results, layout: &Layout, options: &Options) {
         process("md5sum", format!("md5sum ({k} x {mib} MiB)"), "md5sum", &files),
         process("sha1sum", format!("sha1sum ({k} x {mib} MiB)"), "sha1sum", &files),
         process("hash", format!("n64 hash ({k} x {mib} MiB; CRC32+MD5+SHA-1)"), &n64, &n64_hash),
+    ];
+    measure_group(results, &group, options.runs, Pass::WallAndCpu);
+}
+
+/// `n64 verify` against a BigEndian DAT, without and with its hash cache, beside `sha1sum` and
+/// `rhash` over the same files (half of them v64). The verify runs exit 1 by design (see
+/// [`verify::EXPECTED_EXIT`]); `verify::prepare` has checked that every file matches and that
+/// the cache is warm.
+fn measure_verify(results: &mut Results, layout: &Layout, options: &Options) {
+    let n64 = layout.release.join("n64");
+    let files: Vec<&OsStr> = layout.verify_files.iter().map(|p| p.as_os_str()).collect();
+    let (n, mib) = (files.len(), options.size_mib);
+    let mut rhash = vec![OsStr::new("--crc32"), OsStr::new("--sha1")];
+    rhash.extend(&files);
+    let mut cold = process(
+        "verify",
+        format!("n64 verify --no-cache --dat BE.dat DIR ({n} x {mib} MiB, half v64)"),
+        &n64,
+        &verify::verify_args(layout, true, false),
+    );
+    let mut warm = process(
+        "verify-cached",
+        format!("n64 verify --dat BE.dat DIR, warm cache ({n} files)"),
+        &n64,
+        &verify::verify_args(layout, false, false),
+    );
+    for job in [&mut cold, &mut warm] {
+        if let Work::Process { exit, env, .. } = &mut job.work {
+            *exit = verify::EXPECTED_EXIT;
+            env.push((OsString::from("N64_CACHE"), layout.cache.clone().into_os_string()));
+        }
+    }
+    let group = [
+        process("v-sha1sum", format!("sha1sum ({n} x {mib} MiB, half v64)"), "sha1sum", &files),
+        process("v-rhash", format!("rhash --crc32 --sha1 ({n} x {mib} MiB, half v64)"), "rhash", &rhash),
+        cold,
+        warm,
     ];
     measure_group(results, &group, options.runs, Pass::WallAndCpu);
 }
@@ -317,7 +366,7 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
             let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
             Ok(Sample { wall: Some(wall), cpu, max_rss_kib: None })
         }
-        Work::Process { program, args, remove } => {
+        Work::Process { program, args, env, exit, remove } => {
             let report = std::env::temp_dir().join(format!("n64-bench-time-{}.txt", std::process::id()));
             let mut command = if timed {
                 let mut command = Command::new(GNU_TIME);
@@ -326,15 +375,17 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
             } else {
                 Command::new(program)
             };
-            command.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+            command.args(args).envs(env.iter().map(|(k, v)| (k, v)));
+            command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
             let started = Instant::now();
             let output = command.output().map_err(|e| format!("cannot run {}: {e}", program.display()))?;
             let wall = started.elapsed();
             if let Some(path) = remove {
                 let _ = fs::remove_file(path);
             }
-            if !output.status.success() {
-                return Err(format!("{} ({})", output.status, last_line(&output.stderr)));
+            if output.status.code() != Some(*exit) {
+                let expected = if *exit == 0 { String::new() } else { format!(", expected exit status {exit}") };
+                return Err(format!("{}{expected} ({})", output.status, last_line(&output.stderr)));
             }
             if !timed {
                 return Ok(Sample { wall: Some(wall), ..Sample::default() });
@@ -384,6 +435,20 @@ mod tests {
         assert_eq!(sample.cpu, Some(Duration::from_millis(500)));
         assert_eq!(sample.max_rss_kib, Some(20480));
         assert!(parse_gnu_time("garbage").is_none());
+    }
+
+    #[test]
+    fn a_process_must_exit_with_its_expected_status() {
+        let mut job = process("x", "x", "sh", &[OsStr::new("-c"), OsStr::new("exit 1")]);
+        assert!(run_once(&job, false).unwrap_err().contains("exit status: 1"));
+        if let Work::Process { exit, .. } = &mut job.work {
+            *exit = 1;
+        }
+        assert!(run_once(&job, false).is_ok_and(|s| s.wall.is_some()));
+        let ok = process("x", "x", "true", &[]);
+        let Work::Process { program, args, env, remove, .. } = ok.work else { unreachable!() };
+        let job = Job { key: "x", label: "x".into(), work: Work::Process { program, args, env, exit: 1, remove } };
+        assert_eq!(run_once(&job, false).unwrap_err(), "exit status: 0, expected exit status 1 ()");
     }
 
     #[test]

@@ -11,13 +11,15 @@
 //! never an error; but a performance target that is missed, or that cannot be judged because a
 //! tool or baseline is missing, makes the command fail after the table is printed.
 //!
-//! The modules: `data` generates the ROMs, `venv` provides `ipl3checksum`, `measure` runs and
-//! times the commands, `report` prints the table and judges the targets.
+//! The modules: `data` generates the ROMs, `verify` the DAT and the checks that `n64 verify`'s
+//! rows measure a verify that matches, `venv` provides `ipl3checksum`, `measure` runs and times
+//! the commands, `report` prints the table and judges the targets.
 
 mod data;
 mod measure;
 mod report;
 mod venv;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -80,6 +82,14 @@ struct Layout {
     roms_dir: PathBuf,
     roms: Vec<PathBuf>,
     big: PathBuf,
+    /// The directory `n64 verify` is timed on: the ROMs, half of them stored v64.
+    verify_dir: PathBuf,
+    /// Its files, in ROM order.
+    verify_files: Vec<PathBuf>,
+    /// The BigEndian DAT listing every ROM.
+    dat: PathBuf,
+    /// The hash cache directory of the warm-cache verify (`N64_CACHE`).
+    cache: PathBuf,
     out: PathBuf,
     stamp: PathBuf,
     driver: PathBuf,
@@ -96,10 +106,15 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
     let dir = options.dir.clone().unwrap_or_else(|| target_dir.join("bench-data"));
     let roms_dir = dir.join("roms");
+    let verify_dir = dir.join("verify");
     let layout = Layout {
-        roms: (0..options.roms).map(|i| roms_dir.join(format!("rom-{i:04}.z64"))).collect(),
+        roms: (0..options.roms).map(|i| roms_dir.join(format!("{}.z64", verify::stem(i)))).collect(),
         roms_dir,
         big: dir.join(format!("big-{BIG_MIB}mib.z64")),
+        verify_files: (0..options.roms).map(|i| verify_dir.join(verify::file_name(i))).collect(),
+        verify_dir,
+        dat: dir.join("verify-bigendian.dat"),
+        cache: dir.join("verify-cache"),
         out: dir.join("out.n64"),
         stamp: dir.join("STAMP"),
         driver: dir.join("ipl3checksum_check_loop.py"),
@@ -116,6 +131,12 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         eprintln!("bench: ipl3checksum ready in {}", python.display());
     }
     data::warm_page_cache(&layout)?;
+    if let Err(error) = verify::prepare(&layout) {
+        if !options.keep {
+            data::remove_data(&layout)?;
+        }
+        return Err(error);
+    }
 
     let results = measure::measure_all(&layout, options, python.as_ref().map(PathBuf::as_path));
     let lines = report::table_lines(&results);

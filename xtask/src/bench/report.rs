@@ -9,8 +9,10 @@ use anyhow::{Result, bail};
 
 use super::{BIG_MIB, Layout, Options, Results, Stats};
 
-/// The peak memory target of every command, in KiB.
+/// The peak memory target of every command on one ROM, in KiB.
 const MAX_RSS_TARGET_KIB: u64 = 32 * 1024;
+/// The peak memory target of `n64 verify` over the whole directory, in KiB (issue 10).
+const MAX_RSS_VERIFY_KIB: u64 = 64 * 1024;
 
 /// The figure a table row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +127,16 @@ fn rows() -> Vec<Row> {
         row("sha1sum", Metric::Cpu, Some("md5sum"), None),
         row("hash", Metric::Wall, Some("md5sum"), None),
         row("hash", Metric::Cpu, Some("md5sum"), Some(Target::RatioAtMost(1.0))),
+        row("v-sha1sum", Metric::Wall, None, None),
+        row("v-sha1sum", Metric::Cpu, None, None),
+        row("v-rhash", Metric::Wall, Some("v-sha1sum"), None),
+        row("v-rhash", Metric::Cpu, Some("v-sha1sum"), None),
+        row("verify", Metric::Wall, Some("v-sha1sum"), Some(Target::RatioAtMost(0.75))),
+        row("verify", Metric::Wall, Some("v-rhash"), Some(Target::RatioAtMost(1.0))),
+        row("verify", Metric::Cpu, Some("v-sha1sum"), None),
+        row("verify", Metric::Cpu, Some("v-rhash"), None),
+        row("verify-cached", Metric::Wall, Some("verify"), Some(Target::RatioAtMost(0.05))),
+        row("verify-cached", Metric::Cpu, Some("verify"), None),
         row("cp", Metric::Wall, None, None),
         row("cp-sync", Metric::Wall, Some("cp"), None),
         row("convert", Metric::Wall, Some("cp"), Some(Target::RatioAtMost(1.5))),
@@ -132,6 +144,8 @@ fn rows() -> Vec<Row> {
         row("convert", Metric::Cpu, Some("cp"), None),
         row("check", Metric::MaxRss, None, None),
         row("scan", Metric::MaxRss, None, None),
+        row("verify", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_VERIFY_KIB))),
+        row("verify-cached", Metric::MaxRss, None, None),
         row("rss-info", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
         row("rss-check", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
         row("rss-hash", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
@@ -219,6 +233,9 @@ fn short_name(key: &str) -> &str {
         "ipl3-loop" => "ipl3checksum 1 process",
         "ipl3-cli" => "ipl3checksum CLI",
         "cp-sync" => "cp+sync",
+        "v-sha1sum" => "sha1sum",
+        "v-rhash" => "rhash",
+        "verify" => "verify --no-cache",
         other => other,
     }
 }
@@ -329,6 +346,10 @@ mod tests {
         put(&mut results, "cp", 40, 20, None);
         put(&mut results, "cp-sync", 50, 20, None);
         put(&mut results, "convert", 50, 20, None);
+        put(&mut results, "v-sha1sum", 2_400, 2_300, None);
+        put(&mut results, "v-rhash", 3_000, 2_900, None);
+        put(&mut results, "verify", 1_200, 2_300, Some(12_000));
+        put(&mut results, "verify-cached", 30, 20, Some(10_000));
         for key in ["rss-info", "rss-check", "rss-hash", "rss-convert"] {
             put(&mut results, key, 0, 0, Some(5_000));
         }
@@ -346,7 +367,7 @@ mod tests {
     #[test]
     fn all_targets_met_is_success() {
         let lines = table_lines(&all_met());
-        assert_eq!(target_count(&lines), 9);
+        assert_eq!(target_count(&lines), 13);
         assert!(missed_targets(&lines).is_empty());
         assert!(judge(&lines).is_ok());
     }
@@ -358,7 +379,53 @@ mod tests {
         let lines = table_lines(&results);
         assert!(lines.iter().any(|line| line.cells[0] == "hash command" && line.cells[6] == "FAIL"));
         let error = judge(&lines).unwrap_err().to_string();
-        assert_eq!(error, "1 of 9 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
+        assert_eq!(error, "1 of 13 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
+    }
+
+    #[test]
+    fn the_verify_rows_have_the_targets_of_issue_10() {
+        let targets: Vec<(&str, Metric, Option<&str>, String)> = rows()
+            .into_iter()
+            .filter(|row| row.key.starts_with("verify"))
+            .filter_map(|row| row.target.map(|t| (row.key, row.metric, row.baseline, format!("{t:?}"))))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("verify", Metric::Wall, Some("v-sha1sum"), "RatioAtMost(0.75)".to_owned()),
+                ("verify", Metric::Wall, Some("v-rhash"), "RatioAtMost(1.0)".to_owned()),
+                ("verify-cached", Metric::Wall, Some("verify"), "RatioAtMost(0.05)".to_owned()),
+                ("verify", Metric::MaxRss, None, format!("RssAtMost({})", 64 * 1024)),
+            ]
+        );
+    }
+
+    #[test]
+    fn missed_verify_targets_are_named() {
+        let mut results = all_met();
+        put(&mut results, "verify", 2_000, 2_300, Some(100_000));
+        put(&mut results, "verify-cached", 150, 100, None);
+        let lines = table_lines(&results);
+        let error = judge(&lines).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "3 of 13 performance targets missed: \
+             verify command [wall: 0.83x sha1sum, target <= 0.75x (>= 1.3x faster)]; \
+             verify-cached command [wall: 0.07x verify --no-cache, target <= 0.05x (>= 20.0x faster)]; \
+             verify command [max RSS: 97.7 MiB, target <= 64 MiB]"
+        );
+    }
+
+    #[test]
+    fn a_missing_rhash_leaves_its_target_unjudged() {
+        let mut results = all_met();
+        results.stats.insert("v-rhash", Err("rhash not found".to_owned()));
+        let lines = table_lines(&results);
+        let error = judge(&lines).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "1 of 13 performance targets missed: verify command [wall: not judged, rhash skipped: rhash not found]"
+        );
     }
 
     #[test]
@@ -367,11 +434,11 @@ mod tests {
         results.stats.insert("ipl3-cli", Err("python3 -m venv failed: no venv module".to_owned()));
         results.stats.insert("rss-hash", Err("/usr/bin/time not found (apt-get install time)".to_owned()));
         let lines = table_lines(&results);
-        assert_eq!(target_count(&lines), 9);
+        assert_eq!(target_count(&lines), 13);
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "2 of 9 performance targets missed: \
+            "2 of 13 performance targets missed: \
              check command [wall: not judged, ipl3checksum CLI skipped: python3 -m venv failed: no venv module]; \
              rss-hash command [max RSS: not judged, skipped: /usr/bin/time not found (apt-get install time)]"
         );
