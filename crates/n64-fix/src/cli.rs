@@ -200,10 +200,10 @@ pub(crate) struct NormalizeArgs {
     #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), requires = "dats")]
     pub(crate) dat_order: Option<ByteOrder>,
     /// With --dat: build a clean set in DIR (created if missing) instead of changing the
-    /// input: each matched rom, from files and zip/7z members, as DIR/<rom name>.
+    /// input: each matched rom, from files and zip/7z members, as DIR/ROM_NAME (the DAT's name).
     #[arg(long, value_name = "DIR", requires = "dats")]
     pub(crate) out: Option<PathBuf>,
-    /// With --out: one zip per game instead, DIR/<game name>.zip (sorted entries, fixed
+    /// With --out: one zip per game instead, DIR/GAME_NAME.zip (sorted entries, fixed
     /// dates: the same input gives the same bytes).
     #[arg(long, requires = "out")]
     pub(crate) zip: bool,

@@ -1,6 +1,6 @@
 //! `normalize --dat` in place: from the engine's verdicts, which file gets which DAT name and
 //! byte order, and which files are left alone or refused, and why. The actions it decides are
-//! applied by [`super::apply`] like those of a run without `--dat` (marker, new file checked
+//! applied by [`mod@super::apply`] like those of a run without `--dat` (marker, new file checked
 //! against the DAT's SHA-1, old file removed).
 
 use std::collections::HashSet;

@@ -7,7 +7,7 @@
 //! the `--report` file (so a report that cannot be written stops the run before any change);
 //! plan ([`plan`]: walk, finish interrupted moves ([`journal`]), inspect and hash every file,
 //! decide names ([`naming`]); with `--dat`, [`dat`] over the engine's verdicts ([`scan`]));
-//! apply ([`apply`]), or rebuild ([`rebuild`], [`zip_out`]); report ([`report`]).
+//! apply ([`mod@apply`]), or rebuild ([`rebuild`], [`zip_out`]); report ([`report`]).
 
 mod apply;
 mod dat;
