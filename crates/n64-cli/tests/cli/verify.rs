@@ -644,3 +644,37 @@ fn hostile_archives_are_errors_of_their_own_and_never_crash() {
     assert!(errors.iter().all(|p| p.contains("garbage.")), "{errors:?}");
     assert_eq!(stderr.lines().count(), 2, "one line per damaged archive: {stderr}");
 }
+
+#[test]
+fn two_runs_at_once_share_the_cache_safely() {
+    let Some(g) = games() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&set).unwrap();
+    for (rom, bytes) in g.roms.iter().zip([&g.a, &g.b, &g.c]) {
+        let path = set.join(&rom.name);
+        std::fs::write(&path, bytes).unwrap();
+        settle(&path);
+    }
+    let dat = dir.path().join("n64.dat");
+    std::fs::write(&dat, no_intro_dat("Nintendo - Nintendo 64 (BigEndian)", &g.roms)).unwrap();
+    let spawn = || {
+        let mut command = n64_testkit::run::command(n64_binary());
+        command
+            .env("N64_CACHE", &cache)
+            .args(["verify".as_ref(), "--json".as_ref(), "--dat".as_ref(), dat.as_os_str(), set.as_os_str()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command.spawn().unwrap()
+    };
+    let runs: Vec<_> = (0..4).map(|_| spawn()).collect();
+    for child in runs {
+        let run = n64_testkit::run::wait_within(child, std::time::Duration::from_mins(1), "n64 verify");
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert!(run.stderr.is_empty(), "no cache warning: {}", run.stderr);
+        assert_eq!(summary(&run.json_lines())["match"], 3);
+    }
+    let (code, after, stderr) = verify_cached(&cache, &dat, &set);
+    assert_eq!((code, summary(&after)["cached"].as_u64()), (0, Some(3)), "{stderr}");
+}
