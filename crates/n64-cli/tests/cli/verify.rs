@@ -678,3 +678,23 @@ fn two_runs_at_once_share_the_cache_safely() {
     let (code, after, stderr) = verify_cached(&cache, &dat, &set);
     assert_eq!((code, summary(&after)["cached"].as_u64()), (0, Some(3)), "{stderr}");
 }
+
+#[test]
+fn unknown_dat_fields_are_warnings_with_their_place() {
+    let Some(g) = games() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("Alpha (USA).z64"), &g.a).unwrap();
+    let text = no_intro_dat("Nintendo - Nintendo 64 (BigEndian)", &g.roms[..1])
+        .replace("<game name=\"Alpha (USA)\"", "<game shiny=\"yes\" name=\"Alpha (USA)\"");
+    let dat = dir.path().join("n64.dat");
+    std::fs::write(&dat, text).unwrap();
+    let (code, records, stderr) = verify_json(dir.path(), &dat, &[], &[&set]);
+    assert_eq!(code, 0, "a warning is no problem: {stderr}");
+    assert_eq!(file(&records, "Alpha (USA).z64")["status"], "match");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("n64: warning: "), "{stderr}");
+    assert!(stderr.contains("n64.dat: line 14, column"), "{stderr}");
+    assert!(stderr.contains("shiny"), "{stderr}");
+}
