@@ -7,7 +7,7 @@ use std::path::Path;
 use n64_archive::ArchiveKind;
 use n64_core::{ByteOrder, Header, detect_order};
 use n64_hashcache::Identity;
-use n64_io::{Algorithms, CHUNK_LEN, Change, Digests, ErrorKind, Operation, open_regular};
+use n64_io::{Algorithms, CHUNK_LEN, Change, Digests, ErrorKind, Operation, fill, open_regular};
 
 use crate::cached::RunCache;
 use crate::lanes::{Lanes, View};
@@ -293,20 +293,6 @@ fn cache_name(path: &Path, member: Option<&str>) -> String {
 
 fn changed(path: &Path, change: Change) -> n64_io::Error {
     n64_io::Error::new(path, ErrorKind::Changed(change))
-}
-
-/// Reads until `buffer` is full or the input ends; returns the number of bytes read.
-fn fill(reader: &mut dyn Read, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match reader.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

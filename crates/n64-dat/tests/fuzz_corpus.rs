@@ -7,18 +7,7 @@ mod targets;
 
 #[test]
 fn corpus_replays_cleanly() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let mut replayed = 0;
-    for (name, target) in targets::TARGETS {
-        let Ok(entries) = std::fs::read_dir(root.join(name)) else { continue };
-        for entry in entries.flatten() {
-            let data = std::fs::read(entry.path()).unwrap();
-            target(&data);
-            replayed += 1;
-        }
-    }
-    // Seeds are committed for every target, so an empty replay means the corpus went missing.
-    assert!(replayed >= targets::TARGETS.len(), "replayed only {replayed} inputs from {}", root.display());
+    n64_testkit::fuzz::replay_corpus(&targets::TARGETS);
 }
 
 #[test]

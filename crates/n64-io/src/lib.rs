@@ -45,5 +45,5 @@ pub use hash::{Algorithms, Digests, Hasher, hash_image, hex};
 pub use image::{CHUNK_LEN, ImageReader};
 pub use names::order_of_extension;
 pub use open::{OpenFile, open_regular};
-pub use read::{IDENTIFY_LEN, RomFile, identify_file, inspect_file, inspect_file_into};
+pub use read::{IDENTIFY_LEN, RomFile, fill, identify_file, inspect_file, inspect_file_into};
 pub use walk::{Entry, SkipReason, Skipped, Walked, walk, walk_filtered};

@@ -122,8 +122,17 @@ fn read_into(
     Ok(end)
 }
 
-/// Reads until `buffer` is full or the input ends; returns how many bytes were read.
-pub(crate) fn fill(reader: &mut dyn Read, buffer: &mut [u8]) -> io::Result<usize> {
+/// Reads until `buffer` is full or the input ends; returns how many bytes were read (fewer
+/// than the buffer's length only at the end of the input). Interrupted reads are retried.
+///
+/// ```
+/// let mut input: &[u8] = b"abcdef";
+/// let mut buffer = [0u8; 4];
+/// assert_eq!(n64_io::fill(&mut input, &mut buffer)?, 4);
+/// assert_eq!(n64_io::fill(&mut input, &mut buffer)?, 2);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn fill(reader: &mut dyn Read, buffer: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match reader.read(&mut buffer[filled..]) {
