@@ -64,16 +64,6 @@ fn short(timeout_ms: u64) -> Options {
     Options::default().with_busy_timeout(Duration::from_millis(timeout_ms))
 }
 
-/// Whether a tool runs; a missing tool fails the test under CI=true.
-fn have(tool: &str) -> bool {
-    let found = std::process::Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{tool} is missing: install coreutils");
-        eprintln!("note: skipped: {tool} is missing");
-    }
-    found
-}
-
 // ---- hits and misses ---------------------------------------------------------------------------
 
 #[test]
@@ -303,7 +293,7 @@ fn identity_of_a_file() {
     let identity = Identity::of(&std::fs::metadata(&path).unwrap());
     assert_eq!(identity.size, 7);
     assert_eq!(identity.mtime_ns, 1_600_000_000_123_456_789);
-    if cfg!(unix) && have("stat") {
+    if cfg!(unix) && n64_testkit::tools::require(&["stat"], "coreutils").is_some() {
         // GNU stat: device, inode, size, seconds and nanoseconds.
         let out = std::process::Command::new("stat").args(["-L", "--format=%d %i %s %Y"]).arg(&path).output().unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
