@@ -3,6 +3,7 @@
 
 pub mod archive_targets;
 pub mod dat_targets;
+pub mod patch_targets;
 pub mod targets;
 
 /// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
@@ -14,6 +15,7 @@ pub fn find(name: &str) -> Option<Target> {
         .iter()
         .chain(dat_targets::TARGETS.iter())
         .chain(archive_targets::TARGETS.iter())
+        .chain(patch_targets::TARGETS.iter())
         .find(|(n, _)| *n == name)
         .map(|&(_, target)| target)
 }
