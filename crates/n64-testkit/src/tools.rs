@@ -79,3 +79,32 @@ pub fn python_digests(path: &Path) -> Option<PyDigests> {
     let mut words = text.split_whitespace().map(str::to_owned);
     Some(PyDigests { crc32: words.next()?, md5: words.next()?, sha1: words.next()? })
 }
+
+/// The PyPI packages the tests use as oracles, installed by `cargo xtask oracles` (and by
+/// `cargo xtask ci`) into a virtual environment: `python-bps-continued` (BPS), `ips-util` (IPS).
+pub const ORACLE_PACKAGES: [&str; 2] = ["python-bps-continued", "ips-util"];
+
+/// The oracle virtual environment: `$N64_ORACLE_VENV`, else `target/oracle-venv` in the
+/// workspace.
+pub fn oracle_venv() -> PathBuf {
+    std::env::var_os("N64_ORACLE_VENV")
+        .map_or_else(|| crate::paths::workspace().join("target/oracle-venv"), PathBuf::from)
+}
+
+/// A program of the oracle virtual environment (`bps-apply`, `ips_util`, `python`): `None`, with
+/// a note, when it is missing (a panic under `CI=true`: run `cargo xtask oracles`).
+#[allow(clippy::print_stderr, reason = "a skipped test says why")]
+pub fn oracle(program: &str) -> Option<PathBuf> {
+    let path = oracle_venv().join("bin").join(program);
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(!in_ci(), "CI=true but {} is missing (run `cargo xtask oracles`)", path.display());
+    eprintln!("note: skipped: {} is missing (run `cargo xtask oracles`)", path.display());
+    None
+}
+
+/// Debian's `xdelta3`.
+pub fn xdelta3() -> Option<PathBuf> {
+    require(&["xdelta3"], "Debian package xdelta3")
+}
