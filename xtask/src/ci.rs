@@ -9,6 +9,8 @@ use anyhow::{Context, Result, bail};
 /// One CI step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Step {
+    /// The PyPI oracles in `target/oracle-venv` (`cargo xtask oracles`).
+    Oracles,
     /// `cargo fmt --all --check`.
     Fmt,
     /// `cargo clippy --workspace --all-targets -- -D warnings`.
@@ -25,11 +27,13 @@ pub enum Step {
 
 impl Step {
     /// Every step, in the order CI runs them.
-    pub const ALL: [Step; 6] = [Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::Package];
+    pub const ALL: [Step; 7] =
+        [Step::Oracles, Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::Package];
 
     /// The step's name on the command line.
     pub const fn name(self) -> &'static str {
         match self {
+            Step::Oracles => "oracles",
             Step::Fmt => "fmt",
             Step::Clippy => "clippy",
             Step::Test => "test",
@@ -46,13 +50,14 @@ impl Step {
             Step::Clippy => Some((&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])),
             Step::Test => Some((&["test", "--workspace"], &[])),
             Step::Doc => Some((&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])),
-            Step::Fixtures | Step::Package => None,
+            Step::Oracles | Step::Fixtures | Step::Package => None,
         }
     }
 
     /// What to run locally to reproduce the step, and to fix it where a command does that.
     pub const fn advice(self) -> &'static str {
         match self {
+            Step::Oracles => "reproduce with `cargo xtask oracles` (needs python3 with venv and pip, and the package index)",
             Step::Fmt => "reproduce with `cargo fmt --all --check`; fix with `cargo fmt --all`",
             Step::Clippy => "reproduce with `cargo clippy --workspace --all-targets -- -D warnings`",
             Step::Test => "reproduce with `cargo test --workspace`",
@@ -102,6 +107,7 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
                     .and_then(|status| if status.success() { Ok(()) } else { bail!("cargo exited with {status}") })
             }
             None if step == Step::Package => crate::package::check(root, &cargo),
+            None if step == Step::Oracles => crate::oracles::install(&root.join("target/oracle-venv")),
             None => crate::fixtures::check(&root.join("testdata")),
         };
         if let Err(error) = outcome {

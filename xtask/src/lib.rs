@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod ci;
 pub mod fixtures;
+pub mod oracles;
 pub mod package;
 
 use std::path::{Path, PathBuf};

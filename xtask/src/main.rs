@@ -35,6 +35,8 @@ enum Command {
         #[arg(value_enum, value_name = "STEP")]
         steps: Vec<Step>,
     },
+    /// Install the PyPI tools the tests compare with into target/oracle-venv.
+    Oracles,
     /// Time the release binaries beside baselines on generated data (docs/PERFORMANCE.md).
     Bench(xtask::bench::Options),
 }
@@ -53,6 +55,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Ci { keep_going, steps } => xtask::ci::run(&xtask::workspace_root(), &steps, keep_going),
+        Command::Oracles => xtask::oracles::install(&xtask::workspace_root().join("target/oracle-venv")),
         Command::Bench(options) => xtask::bench::run(&xtask::workspace_root(), &options),
     }
 }
