@@ -51,8 +51,36 @@ pub(crate) enum Command {
     /// (--dry-run takes no lock). Ctrl-C stops it after the changes under way; what was done is
     /// reported.
     Normalize(NormalizeArgs),
+    /// Grow ROMs to a size with a fill byte (never shrinking); the check code is recomputed
+    /// when the padding changes what it covers (ROMs shorter than 0x101000 bytes), or always
+    /// with --fix-crc.
+    Pad(PadArgs),
     #[command(flatten)]
     Docs(DocCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PadArgs {
+    /// The size: bytes with an optional unit (32M, 0x2000000, 8388608; K, M, G are binary),
+    /// pow2 (the next power of two), or multiple:UNIT (the next multiple, e.g. multiple:4M).
+    #[arg(long, value_name = "SIZE")]
+    pub(crate) size: crate::pad::PadSize,
+    /// The byte to pad with: 0..255 or 0x00..0xFF.
+    #[arg(long, value_name = "BYTE", default_value = "0", value_parser = crate::pad::parse_fill)]
+    pub(crate) fill: u8,
+    /// Also write the right check code for the CIC the boot code is made for, even where the
+    /// padding does not change what it covers.
+    #[arg(long)]
+    pub(crate) fix_crc: bool,
+    /// Show what would change; write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// One JSON record per file per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// ROM files, or directories (walked recursively).
+    #[arg(required = true, value_name = "ROM")]
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

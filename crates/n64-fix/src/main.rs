@@ -6,6 +6,7 @@ mod crc;
 mod header;
 mod normalize;
 mod own_files;
+mod pad;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Command::Header(args) => header::run(args),
         Command::Convert(args) => convert::run(args, cli.verbosity),
         Command::Normalize(args) => normalize::run(args, cli.verbosity),
+        Command::Pad(args) => pad::run(args, cli.verbosity),
         Command::Docs(docs) => docs.run(Cli::command()),
     };
     output::exit_code("n64-fix", result)

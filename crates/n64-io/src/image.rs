@@ -41,6 +41,7 @@ pub struct ImageReader<R = File> {
     from: ByteOrder,
     to: ByteOrder,
     out_len: u64,
+    fill: u8,
     header: Option<Header>,
     expected_prefix: Vec<u8>,
     offset: u64,
@@ -68,6 +69,7 @@ impl<R: Read> ImageReader<R> {
             from,
             to: from,
             out_len: size,
+            fill: 0,
             header: None,
             expected_prefix: Vec::new(),
             offset: 0,
@@ -86,6 +88,24 @@ impl<R: Read> ImageReader<R> {
     #[must_use]
     pub fn pad_to(mut self, len: u64) -> Self {
         self.out_len = self.size.max(len);
+        self
+    }
+
+    /// Appends `fill` bytes up to `len` (nothing when `len` is not above the size). A fill byte
+    /// is the same in every byte order, so the padding reads the same whatever the conversion.
+    ///
+    /// ```
+    /// use n64_core::ByteOrder;
+    /// use n64_io::ImageReader;
+    /// let stored = [0x80u8, 0x37, 0x12, 0x40];
+    /// let mut image = ImageReader::new("mem.z64", &stored[..], 4, ByteOrder::Z64).pad_with(8, 0xFF);
+    /// assert_eq!(image.next_chunk()?, Some(&[0x80, 0x37, 0x12, 0x40, 0xFF, 0xFF, 0xFF, 0xFF][..]));
+    /// # Ok::<(), n64_io::Error>(())
+    /// ```
+    #[must_use]
+    pub fn pad_with(mut self, len: u64, fill: u8) -> Self {
+        self.out_len = self.size.max(len);
+        self.fill = fill;
         self
     }
 
@@ -141,7 +161,7 @@ impl<R: Read> ImageReader<R> {
             return Err(Error::new(&self.path, ErrorKind::Changed(change)));
         }
         stored(&self.buffer[..got]);
-        self.buffer[got..].fill(0);
+        self.buffer[got..].fill(self.fill);
         self.check_prefix()?;
         if self.offset == 0
             && let Some(header) = &self.header

@@ -11,6 +11,7 @@ mod interrupt;
 mod kill;
 mod normalize;
 mod normalize_dat;
+mod pad;
 mod real_roms;
 mod snapshots;
 mod support;
