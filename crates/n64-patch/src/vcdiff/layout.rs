@@ -114,6 +114,9 @@ pub(crate) fn windows<'a>(patch: &'a [u8], header: &Header<'a>) -> Result<Vec<Wi
         }
         windows.push(window);
     }
+    if windows.is_empty() {
+        return Err(Error::NoWindows { offset: header.end as u64 });
+    }
     Ok(windows)
 }
 

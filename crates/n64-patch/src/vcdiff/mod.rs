@@ -80,6 +80,13 @@ pub enum Error {
         /// What is wrong.
         what: String,
     },
+    /// The header is followed by no window (xdelta3 writes at least one, even for an empty
+    /// target): the patch was cut after its header.
+    #[error("truncated patch: no window after the header (which ends at offset {offset})")]
+    NoWindows {
+        /// Where the header ends.
+        offset: u64,
+    },
     /// The output would be larger than [`MAX_OUTPUT`].
     #[error("window {window}: the output would be {size} bytes, more than the {MAX_OUTPUT}-byte limit")]
     TooLarge {
@@ -204,8 +211,21 @@ pub struct WindowInfo {
     pub target_len: u64,
     /// xdelta3's Adler-32 of those bytes, when stored.
     pub adler32: Option<u32>,
-    /// Which sections are secondary-compressed: data, instructions, addresses.
-    pub compressed: [bool; 3],
+    /// Its data, instruction and address sections.
+    pub sections: [SectionInfo; 3],
+}
+
+/// One section of a window, as stored in the patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionInfo {
+    /// Its offset in the patch.
+    pub offset: u64,
+    /// Its length in the patch.
+    pub len: u64,
+    /// Secondary-compressed (then it starts with its decoded size).
+    pub compressed: bool,
+    /// Its decoded length.
+    pub decoded_len: u64,
 }
 
 /// What a VCDIFF patch carries.
@@ -258,7 +278,12 @@ pub fn info(patch: &[u8]) -> Result<Info, Error> {
                 segment: w.segment,
                 target_len: w.target_len,
                 adler32: w.adler32,
-                compressed: [w.sections[0].compressed, w.sections[1].compressed, w.sections[2].compressed],
+                sections: w.sections.map(|s| SectionInfo {
+                    offset: s.offset,
+                    len: s.bytes.len() as u64,
+                    compressed: s.compressed,
+                    decoded_len: s.decoded_len,
+                }),
             })
             .collect(),
     })
