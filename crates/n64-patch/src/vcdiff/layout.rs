@@ -59,9 +59,9 @@ pub(crate) struct Window<'a> {
 /// can need: each instruction adds at least one byte and takes at most 21 instruction bytes (a
 /// code and two 10-byte sizes) and 10 address bytes. Zero-size instructions aside, nothing valid
 /// is larger; this bounds what a compressed section may claim before it is decoded.
-const fn section_limit(name: &str, target_len: u64) -> u64 {
-    if name.len() == 4 {
-        // "data": ADD bytes and RUN bytes, at most one per target byte.
+const fn section_limit(is_data: bool, target_len: u64) -> u64 {
+    if is_data {
+        // ADD bytes and RUN bytes, at most one per target byte.
         target_len
     } else {
         target_len.saturating_mul(24).saturating_add(64)
@@ -173,7 +173,7 @@ fn window<'a>(cur: &mut Cursor<'a>, index: usize, has_secondary: bool) -> Result
         let compressed = delta_indicator & bits[i] != 0;
         let decoded_len = if compressed {
             let declared = Cursor::new(bytes, section_offset).varint("decoded section size")?;
-            let limit = section_limit(names[i], target_len);
+            let limit = section_limit(i == 0, target_len);
             if declared == 0 || declared > limit {
                 return Err(bad(format!(
                     "compressed {} section declares {declared} decoded bytes (1 to {limit} possible)",

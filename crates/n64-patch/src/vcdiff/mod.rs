@@ -327,7 +327,8 @@ pub fn apply(source: &[u8], patch: &[u8]) -> Result<Vec<u8>, Error> {
                         })?)
                     }
                     Some(other) => return Err(Error::UnsupportedSecondary { name: other.name() }),
-                    None => unreachable!("layout refuses compressed sections without a compressor"),
+                    // layout::windows refuses compressed sections without a compressor.
+                    None => return Err(Error::UnsupportedSecondary { name: "none" }),
                 }
             } else {
                 Cow::Borrowed(section.bytes)
