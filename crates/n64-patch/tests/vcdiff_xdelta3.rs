@@ -181,3 +181,22 @@ fn the_wrong_source_is_caught() {
     // A source too short for the segments.
     assert!(matches!(vcdiff::apply(&source[..1000], &patch), Err(Error::SegmentOutOfRange { .. })));
 }
+
+#[test]
+fn corrupted_lzma_patches_give_errors_or_the_target() {
+    let (source, target) = rom_pair(1 << 20, 10, Body::Blocks);
+    let Some(patch) = xdelta3(&source, &target, &["-S", "lzma"]) else { return };
+    let info = vcdiff::info(&patch).unwrap();
+    assert!(any_compressed(&info));
+    let mut rng = Rng(10);
+    for _ in 0..300 {
+        let mut damaged = patch.clone();
+        let at = usize::try_from(rng.below(patch.len() as u64)).unwrap();
+        damaged[at] ^= 1 << rng.below(8);
+        // Every window carries an Adler-32: a damaged patch that still applies (a flipped bit in
+        // the application header, say) must still give the target.
+        if let Ok(out) = vcdiff::apply(&source, &damaged) {
+            assert!(out == target, "a bit flipped at offset {at} gave a different output");
+        }
+    }
+}
