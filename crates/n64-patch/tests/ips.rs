@@ -17,8 +17,8 @@ fn edited(source: &[u8], seed: u64) -> Vec<u8> {
     let mut target = source.to_vec();
     let mut rng = Rng(seed);
     for _ in 0..200 {
-        let at = rng.below(target.len() as u64) as usize;
-        let len = (rng.below(40) as usize + 1).min(target.len() - at);
+        let at = usize::try_from(rng.below(target.len() as u64)).unwrap();
+        let len = (usize::try_from(rng.below(40)).unwrap() + 1).min(target.len() - at);
         rng.fill(&mut target[at..at + len]);
     }
     let run = target.len() / 3;
