@@ -142,6 +142,10 @@ fn records_past_the_source_grow_the_output_with_zeros_between() {
     assert_eq!(ips::apply(b"abc", patch).unwrap(), b"abc\0\0\0xy");
     assert_eq!(ips::apply(b"", b"PATCHEOF").unwrap(), b"");
     assert_eq!(ips::info(b"PATCHEOF").unwrap().highest_offset, None);
+    // An RLE record with count 0 writes nothing, so it does not grow the output either.
+    let patch = b"PATCH\x00\x00\x10\x00\x00\x00\x00\xFFEOF";
+    assert_eq!(ips::apply(b"abc", patch).unwrap(), b"abc");
+    assert_eq!(ips::info(patch).unwrap().highest_offset, None);
 }
 
 #[test]

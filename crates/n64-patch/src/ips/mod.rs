@@ -109,7 +109,8 @@ pub fn apply(source: &[u8], patch: &[u8]) -> Result<Vec<u8>, Error> {
     let grown = usize::try_from(grown).expect("at most MAX_OUTPUT");
     let mut output = vec![0u8; grown];
     output[..source.len()].copy_from_slice(source);
-    for record in &parsed.records {
+    // Empty (count 0 RLE) records write nothing and may lie past the output: skip them.
+    for record in parsed.records.iter().filter(|record| record.len() > 0) {
         let start = usize::try_from(record.offset).expect("checked against MAX_OUTPUT");
         let end = start + usize::try_from(record.len()).expect("at most 0xffff");
         match record.data {

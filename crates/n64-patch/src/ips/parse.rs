@@ -100,7 +100,10 @@ pub(super) fn parse(patch: &[u8]) -> Result<Parsed<'_>, Error> {
                 at: format!("record {} (patch offset {record_start:#x})", reader.record),
             });
         }
-        end = end.max(record_end);
+        if record.len() > 0 {
+            // An RLE record with count 0 writes nothing and does not grow the output.
+            end = end.max(record_end);
+        }
         records.push(record);
         reader.record += 1;
     }
