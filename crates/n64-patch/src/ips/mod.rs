@@ -7,7 +7,7 @@
 //! terminator `EEOF`; it has no size after its terminator.
 //!
 //! Records may write past the end of the source: the output grows (with zeros in any gap) up to
-//! [`MAX_OUTPUT`](crate::MAX_OUTPUT).
+//! [`MAX_OUTPUT`].
 
 mod create;
 mod parse;
