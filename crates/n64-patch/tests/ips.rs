@@ -260,3 +260,23 @@ fn output_past_the_limit_is_refused_before_allocating() {
     let patch = b"IPS32\xFF\xFF\xFF\xFF\x00\x01\x00EEOF";
     assert!(matches!(ips::apply(b"", patch), Err(Error::OutputTooLarge { .. })));
 }
+
+proptest::proptest! {
+    /// `create` then `apply` gives the target back, whatever the sizes and edits.
+    #[test]
+    fn create_round_trips(
+        source in proptest::collection::vec(0u8..4, 0..600),
+        edits in proptest::collection::vec((0usize..700, 0u8..4, 1usize..40), 0..12),
+        len in 0usize..700,
+    ) {
+        let mut target = source.clone();
+        target.resize(len, 0);
+        for (at, value, run) in edits {
+            let at = at.min(target.len());
+            let end = (at + run).min(target.len());
+            target[at..end].fill(value);
+        }
+        let patch = ips::create(&source, &target).unwrap();
+        proptest::prop_assert_eq!(ips::apply(&source, &patch).unwrap(), target);
+    }
+}
