@@ -1,20 +1,104 @@
 //! Fuzz targets for n64-patch (replayed by `crates/n64-patch/tests/fuzz_corpus.rs`).
 
+use n64_patch::{MAX_OUTPUT, aps, ips};
+
 /// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
 pub type Target = fn(&[u8]);
 
 /// The targets by name.
-pub const TARGETS: [(&str, Target); 1] = [("patch_vcdiff", patch_vcdiff)];
+pub const TARGETS: [(&str, Target); 3] =
+    [("patch_ips", patch_ips), ("patch_aps", patch_aps), ("patch_vcdiff", patch_vcdiff)];
+
+/// Outputs up to this size are re-encoded with `ips::create` and applied again.
+const ROUND_TRIP_LEN: usize = 1 << 20;
+
+/// Splits the input: byte 0 is the source's length, byte 1 a selector for the target, then
+/// the source, then the rest (the patch, after the prefix the selector picks).
+fn carve(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&len, rest) = data.split_first()?;
+    let (&selector, rest) = rest.split_first()?;
+    let len = usize::from(len).min(rest.len());
+    let (source, rest) = rest.split_at(len);
+    Some((selector, source, rest))
+}
+
+/// Applies the rest of the input as an IPS or IPS32 patch (with `PATCH`, `IPS32` or nothing
+/// prepended, as byte 1 says) to a source carved from the input.
+///
+/// Invariants: no panic; `apply` fails exactly when `info` does; an output is at most
+/// `MAX_OUTPUT` and has the size `info` implies; `create(source, output)`, when it succeeds,
+/// gives a patch that turns the source into that output, and it fails only for a change at or
+/// beyond 16 MiB; `create(source, rest)` always round-trips.
+pub fn patch_ips(data: &[u8]) {
+    let Some((selector, source, rest)) = carve(data) else { return };
+    let prefix: &[u8] = match selector % 3 {
+        0 => b"",
+        1 => b"PATCH",
+        _ => b"IPS32",
+    };
+    let patch = [prefix, rest].concat();
+    let applied = ips::apply(source, &patch);
+    let info = ips::info(&patch);
+    assert_eq!(applied.is_ok(), info.is_ok(), "apply and info disagree: {applied:?} / {info:?}");
+    if let (Ok(output), Ok(info)) = (&applied, &info) {
+        assert!(output.len() as u64 <= MAX_OUTPUT);
+        let expected = match info.truncation {
+            Some(size) => size as usize,
+            None => info.highest_offset.map_or(0, |h| h as usize + 1).max(source.len()),
+        };
+        assert_eq!(output.len(), expected, "output size");
+        if output.len() <= ROUND_TRIP_LEN {
+            round_trip(source, output);
+        }
+    }
+    round_trip(source, rest);
+}
+
+/// `create` then `apply` gives the target back (every target here is under 16 MiB).
+fn round_trip(source: &[u8], target: &[u8]) {
+    let patch = ips::create(source, target).expect("a target under 16 MiB always has an ips patch");
+    let back = ips::apply(source, &patch).expect("a created patch applies");
+    assert!(back == target, "create/apply does not round-trip");
+    ips::info(&patch).expect("a created patch reads");
+}
+
+/// Applies the rest of the input as an APS patch (with nothing, a simple header start or an N64
+/// header start prepended, as byte 1 says; bit 0 of it turns source verification off) to a
+/// source carved from the input.
+///
+/// Invariants: no panic; without verification `apply_with` fails exactly when `info` does; an
+/// output has the declared output size; warnings come only from an N64 patch with
+/// verification on.
+pub fn patch_aps(data: &[u8]) {
+    let Some((selector, source, rest)) = carve(data) else { return };
+    let prefix: &[u8] = match (selector >> 1) % 3 {
+        0 => b"",
+        1 => b"APS10\x00\x00",
+        _ => b"APS10\x01\x00",
+    };
+    let verify_source = selector & 1 == 0;
+    let patch = [prefix, rest].concat();
+    let applied = aps::apply_with(source, &patch, &aps::Options { verify_source });
+    let info = aps::info(&patch);
+    if !verify_source {
+        assert_eq!(applied.is_ok(), info.is_ok(), "apply and info disagree: {applied:?} / {info:?}");
+    }
+    if let Ok(applied) = applied {
+        let info = info.expect("an applied patch reads");
+        assert_eq!(applied.output.len() as u64, u64::from(info.output_size));
+        assert!(applied.warnings.is_empty() || (verify_source && info.n64.is_some()));
+    }
+}
 
 /// Splits a fuzz input into a small source (its length in the first byte) and a patch.
-fn carve(data: &[u8]) -> (&[u8], &[u8]) {
+fn carve_source(data: &[u8]) -> (&[u8], &[u8]) {
     let Some((&len, rest)) = data.split_first() else { return (&[], &[]) };
     rest.split_at(usize::from(len).min(rest.len()))
 }
 
 /// VCDIFF: `info` and `apply` never panic; an applied patch gives exactly the size `info` says.
 fn patch_vcdiff(data: &[u8]) {
-    let (source, patch) = carve(data);
+    let (source, patch) = carve_source(data);
     let info = n64_patch::vcdiff::info(patch);
     if let Ok(out) = n64_patch::vcdiff::apply(source, patch) {
         let info = info.expect("info fails on a patch that applies");

@@ -5,4 +5,6 @@
 /// declares or builds more is refused before anything that large is allocated.
 pub const MAX_OUTPUT: u64 = 256 << 20;
 
+pub mod aps;
+pub mod ips;
 pub mod vcdiff;
