@@ -4,3 +4,6 @@
 /// The largest output any patch may produce: 256 MiB, twice the largest N64 ROM. A patch that
 /// declares or builds more is refused before anything that large is allocated.
 pub const MAX_OUTPUT: u64 = 256 << 20;
+
+pub mod bps;
+pub mod varint;
