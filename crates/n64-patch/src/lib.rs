@@ -6,4 +6,5 @@
 pub const MAX_OUTPUT: u64 = 256 << 20;
 
 pub mod bps;
+pub mod ups;
 pub mod varint;
