@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use n64_patch::bps;
-use n64_testkit::{RomBuilder, Rng};
+use n64_testkit::{Rng, RomBuilder};
 
 fn main() {
     let mib: usize = std::env::args().nth(1).map_or(8, |a| a.parse().expect("a size in MiB"));

@@ -49,7 +49,9 @@ pub enum Error {
         limit: u64,
     },
     /// The source is neither the patch's input nor its output (size or CRC32).
-    #[error("source is {size} bytes with crc32 {crc32:08x}; the patch expects {input_size} bytes with crc32 {input_crc32:08x} (or its output, {output_size} bytes with crc32 {output_crc32:08x})")]
+    #[error(
+        "source is {size} bytes with crc32 {crc32:08x}; the patch expects {input_size} bytes with crc32 {input_crc32:08x} (or its output, {output_size} bytes with crc32 {output_crc32:08x})"
+    )]
     WrongSource {
         /// The source size.
         size: u64,
@@ -73,7 +75,9 @@ pub enum Error {
         offset: usize,
     },
     /// A hunk changes bytes past the end of both the input and the output.
-    #[error("hunk {hunk} at patch offset {offset} reaches file offset {end}, past the end of both files ({limit} bytes)")]
+    #[error(
+        "hunk {hunk} at patch offset {offset} reaches file offset {end}, past the end of both files ({limit} bytes)"
+    )]
     PastEnd {
         /// The hunk number (from 0).
         hunk: u64,
@@ -170,10 +174,8 @@ impl Header {
         while pos < self.hunks.end {
             let offset = pos;
             at += u128::from(varint::decode(patch, &mut pos, self.hunks.end)?);
-            let len = patch[pos..self.hunks.end]
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or(Error::Unterminated { hunk, offset })?;
+            let len =
+                patch[pos..self.hunks.end].iter().position(|&b| b == 0).ok_or(Error::Unterminated { hunk, offset })?;
             // The XOR bytes must lie inside one of the files; the terminator changes nothing
             // and may sit just past both.
             let end = at + len as u128;
@@ -265,11 +267,8 @@ pub fn apply_with(source: &[u8], patch: &[u8], options: &Options) -> Result<Vec<
             });
         }
     }
-    let (size, expected) = if reverse {
-        (header.input_size, header.input_crc32)
-    } else {
-        (header.output_size, header.output_crc32)
-    };
+    let (size, expected) =
+        if reverse { (header.input_size, header.input_crc32) } else { (header.output_size, header.output_crc32) };
     let size = usize::try_from(size)
         .ok()
         .filter(|&s| s as u64 <= MAX_OUTPUT)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use n64_patch::{MAX_OUTPUT, bps, varint};
 use n64_testkit::tools::{oracle, run_in};
-use n64_testkit::{Order, RomBuilder, Rng};
+use n64_testkit::{Order, Rng, RomBuilder};
 use proptest::prelude::*;
 
 /// Source/target pairs from synthetic ROMs: (name, source, target).

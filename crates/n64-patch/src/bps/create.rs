@@ -99,7 +99,7 @@ impl<'a> Encoder<'a> {
     }
 
     fn run(&mut self) {
-        let (source, target) = (self.source, self.target);
+        let target = self.target;
         let mut pos = 0;
         let mut pending = 0;
         while pos < target.len() {
@@ -117,7 +117,6 @@ impl<'a> Encoder<'a> {
             pos += 1;
         }
         self.literals(pending, target.len());
-        let _ = source;
     }
 
     /// The best match at target offset `pos`, extending back no further than `floor`.
@@ -134,7 +133,7 @@ impl<'a> Encoder<'a> {
             if len > 0 {
                 let back = common_back(source, pos, target, pos, floor);
                 let total = back + len;
-                consider(From::SourceRead, back, len, gain(total, header_len(total), 0));
+                consider(From::SourceRead, back, len, gain(total, header_len(total)));
             }
         }
         if pos + ANCHOR <= target.len() {
@@ -146,7 +145,7 @@ impl<'a> Encoder<'a> {
                     let back = common_back(source, at, target, pos, floor);
                     let total = back + len;
                     let cost = header_len(total) + offset_len(self.source_rel, at - back);
-                    consider(From::Source(at - back), back, len, gain(total, cost, 0));
+                    consider(From::Source(at - back), back, len, gain(total, cost));
                 }
             }
             let slot = self.target_table[hash(target, pos, self.target_bits)];
@@ -157,7 +156,7 @@ impl<'a> Encoder<'a> {
                     let back = common_back(target, at, target, pos, floor);
                     let total = back + len;
                     let cost = header_len(total) + offset_len(self.target_rel, at - back);
-                    consider(From::Target(at - back), back, len, gain(total, cost, 0));
+                    consider(From::Target(at - back), back, len, gain(total, cost));
                 }
             }
         }
@@ -166,7 +165,7 @@ impl<'a> Encoder<'a> {
             let len = common(&target[pos - 1..], &target[pos..]);
             if len >= 4 {
                 let cost = header_len(len) + offset_len(self.target_rel, pos - 1);
-                consider(From::Target(pos - 1), 0, len, gain(len, cost, 0));
+                consider(From::Target(pos - 1), 0, len, gain(len, cost));
             }
         }
         best
@@ -204,8 +203,8 @@ impl<'a> Encoder<'a> {
 }
 
 /// What a copy of `total` bytes saves over literals, given its encoded `cost`.
-fn gain(total: usize, cost: usize, extra: usize) -> i64 {
-    i64::try_from(total).unwrap_or(i64::MAX) - i64::try_from(cost + extra + 1).unwrap_or(i64::MAX)
+fn gain(total: usize, cost: usize) -> i64 {
+    i64::try_from(total).unwrap_or(i64::MAX) - i64::try_from(cost + 1).unwrap_or(i64::MAX)
 }
 
 /// The encoded length of an action header for `len` bytes.

@@ -91,7 +91,9 @@ pub enum Error {
         len: u64,
     },
     /// An action writes past the declared target size.
-    #[error("action {action} at patch offset {offset}: writes {len} bytes at target offset {target_offset}, past the target size {target_size}")]
+    #[error(
+        "action {action} at patch offset {offset}: writes {len} bytes at target offset {target_offset}, past the target size {target_size}"
+    )]
     PastTarget {
         /// The action number (from 0).
         action: u64,
@@ -105,7 +107,9 @@ pub enum Error {
         target_size: u64,
     },
     /// A `SourceRead` or `SourceCopy` reads before the start or past the end of the source.
-    #[error("action {action} at patch offset {offset}: reads {len} bytes at source offset {source_offset}, outside the source of {source_size} bytes")]
+    #[error(
+        "action {action} at patch offset {offset}: reads {len} bytes at source offset {source_offset}, outside the source of {source_size} bytes"
+    )]
     PastSource {
         /// The action number (from 0).
         action: u64,
@@ -119,7 +123,9 @@ pub enum Error {
         source_size: u64,
     },
     /// A `TargetCopy` reads before the start of the target or at or past what is written so far.
-    #[error("action {action} at patch offset {offset}: targetcopy from target offset {from}, outside the {written} bytes written so far")]
+    #[error(
+        "action {action} at patch offset {offset}: targetcopy from target offset {from}, outside the {written} bytes written so far"
+    )]
     PastWritten {
         /// The action number (from 0).
         action: u64,
@@ -225,12 +231,10 @@ impl Header {
         let mut pos = MAGIC.len();
         let source_size = varint::decode(patch, &mut pos, end)?;
         let target_size = varint::decode(patch, &mut pos, end)?;
-        let metadata_at = pos;
         let metadata_size = varint::decode(patch, &mut pos, end)?;
         let truncated = Error::MetadataTruncated { offset: pos, size: metadata_size };
         let metadata_len = usize::try_from(metadata_size).map_err(|_| truncated.clone())?;
         let metadata_end = pos.checked_add(metadata_len).filter(|&e| e <= end).ok_or(truncated)?;
-        let _ = metadata_at;
         let word = |at: usize| u32::from_le_bytes([patch[at], patch[at + 1], patch[at + 2], patch[at + 3]]);
         Ok(Header {
             source_size,

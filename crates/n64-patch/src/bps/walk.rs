@@ -38,13 +38,8 @@ pub(super) fn walk(patch: &[u8], header: &Header, source_len: u64, mut sink: imp
         // `out + len` <= target size, which fits in usize once the caller checked it against the
         // limit; info() walks unchecked sizes but never indexes with them.
         let ulen = usize::try_from(len).unwrap_or(usize::MAX);
-        let past_source = |from: i128| Error::PastSource {
-            action,
-            offset,
-            source_offset: from,
-            len,
-            source_size: source_len,
-        };
+        let past_source =
+            |from: i128| Error::PastSource { action, offset, source_offset: from, len, source_size: source_len };
         let step = match kind {
             0 => {
                 let from = i128::from(out);
