@@ -239,6 +239,21 @@ pub fn apply(source: &[u8], patch: &[u8]) -> Result<Vec<u8>, Error> {
 /// `options.verify_source`), every hunk's bounds; then the output is written and its CRC32
 /// checked.
 ///
+/// ```
+/// use n64_patch::ups::{self, Options};
+/// // Input "abc", output "abd": skip 2, xor 0x07, end.
+/// let mut patch = b"UPS1\x83\x83\x82\x07\x00".to_vec();
+/// patch.extend_from_slice(&crc32fast::hash(b"abc").to_le_bytes());
+/// patch.extend_from_slice(&crc32fast::hash(b"abd").to_le_bytes());
+/// let crc = crc32fast::hash(&patch);
+/// patch.extend_from_slice(&crc.to_le_bytes());
+/// // Unverified, any source is patched forwards; the output CRC32 still decides.
+/// let lax = Options { verify_source: false };
+/// assert_eq!(ups::apply_with(b"abc", &patch, &lax)?, b"abd");
+/// assert!(matches!(ups::apply_with(b"xyz", &patch, &lax), Err(ups::Error::OutputCrc { .. })));
+/// # Ok::<(), ups::Error>(())
+/// ```
+///
 /// # Errors
 /// Any malformation of the patch, a source that is neither the patch's input nor its output (when
 /// verified), an output CRC32 that does not match: see [`Error`].

@@ -40,6 +40,18 @@ pub fn apply(source: &[u8], patch: &[u8]) -> Result<Vec<u8>, Error> {
 /// [`MAX_OUTPUT`], the source size and CRC32 (when `options.verify_source`), every action's
 /// bounds; only then is the target allocated and written, and its CRC32 checked.
 ///
+/// ```
+/// use n64_patch::bps::{self, Options};
+/// let patch = bps::create(b"the quick brown fox", b"the quick brown cat", b"");
+/// // Another source: refused, unless not verified (then the target CRC32 decides).
+/// let other = b"THE QUICK brown fox!";
+/// assert!(matches!(bps::apply(other, &patch), Err(bps::Error::SourceSize { .. })));
+/// let lax = Options { verify_source: false };
+/// assert!(matches!(bps::apply_with(other, &patch, &lax), Err(bps::Error::TargetCrc { .. })));
+/// assert_eq!(bps::apply_with(b"the quick brown fox, too", &patch, &lax)?, b"the quick brown cat");
+/// # Ok::<(), bps::Error>(())
+/// ```
+///
 /// # Errors
 /// Any malformation of the patch, a source that is not the patch's (when verified), a target CRC32
 /// that does not match: see [`Error`]. Nothing is returned but the error.
