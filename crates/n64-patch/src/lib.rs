@@ -6,5 +6,8 @@
 pub const MAX_OUTPUT: u64 = 256 << 20;
 
 pub mod aps;
+pub mod bps;
 pub mod ips;
+pub mod ups;
+pub mod varint;
 pub mod vcdiff;
