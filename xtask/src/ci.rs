@@ -57,7 +57,9 @@ impl Step {
     /// What to run locally to reproduce the step, and to fix it where a command does that.
     pub const fn advice(self) -> &'static str {
         match self {
-            Step::Oracles => "reproduce with `cargo xtask oracles` (needs python3 with venv and pip, and the package index)",
+            Step::Oracles => {
+                "reproduce with `cargo xtask oracles` (needs python3 with venv and pip, and the package index)"
+            }
             Step::Fmt => "reproduce with `cargo fmt --all --check`; fix with `cargo fmt --all`",
             Step::Clippy => "reproduce with `cargo clippy --workspace --all-targets -- -D warnings`",
             Step::Test => "reproduce with `cargo test --workspace`",

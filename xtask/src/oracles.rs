@@ -31,10 +31,7 @@ pub fn install(venv: &Path) -> Result<()> {
 
 /// Whether `pip show PACKAGE` finds it in the venv.
 fn installed(python: &Path, package: &str) -> bool {
-    Command::new(python)
-        .args(["-m", "pip", "show", "--quiet", package])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    Command::new(python).args(["-m", "pip", "show", "--quiet", package]).output().is_ok_and(|o| o.status.success())
 }
 
 fn run(command: &mut Command, what: &str) -> Result<()> {
