@@ -1,5 +1,20 @@
 //! ROM patch formats, pure: bytes in, bytes out. Each format is a module of its own, with its
-//! own `apply`, `info` and error type.
+//! own `apply`, `info` and error type; [`Format`] and [`apply`] choose among them by content, and
+//! [`rom`] applies a patch to an N64 ROM in whatever byte order the patch was made against.
+//!
+//! ```
+//! use n64_patch::{Format, Options};
+//! let patch = n64_patch::bps::create(b"source bytes", b"target bytes", b"");
+//! assert_eq!(Format::detect(&patch), Some(Format::Bps));
+//! let applied = n64_patch::apply(Format::Bps, b"source bytes", &patch, &Options::default())?;
+//! assert_eq!(applied.output, b"target bytes");
+//! # Ok::<(), n64_patch::Error>(())
+//! ```
+
+mod format;
+pub mod rom;
+
+pub use format::{Applied, Error, Format, Options, Warning, apply};
 
 /// The largest output any patch may produce: 256 MiB, twice the largest N64 ROM. A patch that
 /// declares or builds more is refused before anything that large is allocated.

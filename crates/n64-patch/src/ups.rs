@@ -10,6 +10,7 @@
 //! patched back into the input. [`apply`] does that by itself; [`apply_with`] without source
 //! verification always patches forwards.
 
+pub use crate::Options;
 use crate::{MAX_OUTPUT, varint};
 
 /// The magic at the start of every UPS patch.
@@ -115,21 +116,6 @@ pub struct Info {
     pub patch_crc32_ok: bool,
     /// The number of hunks.
     pub hunks: u64,
-}
-
-/// How to apply a patch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    /// Refuse a source that is neither the patch's input nor its output (size and CRC32), and
-    /// patch an output back into the input (the default). Without it, any source is patched
-    /// forwards.
-    pub verify_source: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { verify_source: true }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@
 mod header;
 mod records;
 
+pub use crate::{Applied, Options, Warning};
 pub use header::{Info, N64Source};
 
 use thiserror::Error;
@@ -92,50 +93,6 @@ pub enum Error {
         /// The source's.
         found: [u8; 8],
     },
-}
-
-/// Something worth saying that does not stop the patch from applying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Warning {
-    /// The source's country code (0x3E) is not the patch's.
-    CountryMismatch {
-        /// The patch's country code.
-        expected: u8,
-        /// The source's.
-        found: u8,
-    },
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Warning::CountryMismatch { expected, found } => {
-                write!(f, "country code at source offset 0x3e is {found:#04x}, the patch was made for {expected:#04x}")
-            }
-        }
-    }
-}
-
-/// How [`apply_with`] treats the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    /// Refuse a source whose cart ID or check code is not the patch's (N64 type only).
-    pub verify_source: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { verify_source: true }
-    }
-}
-
-/// A patch applied: the output and any warnings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    /// The patched bytes, in the order the patch applies in.
-    pub output: Vec<u8>,
-    /// What did not match but did not stop the patch (a different country).
-    pub warnings: Vec<Warning>,
 }
 
 /// Reads what a patch carries, checking all of it (header and every record).

@@ -2,21 +2,7 @@
 
 use super::walk::{Step, walk};
 use super::{Error, Header};
-use crate::MAX_OUTPUT;
-
-/// How to apply a patch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    /// Refuse a source whose size or CRC32 differs from the patch's (the default). Without
-    /// it, any source is patched, as long as every read stays inside it.
-    pub verify_source: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { verify_source: true }
-    }
-}
+use crate::{MAX_OUTPUT, Options};
 
 /// Applies `patch` to `source`, verifying the source: see [`apply_with`].
 ///

@@ -14,7 +14,8 @@ mod walk;
 
 use std::borrow::Cow;
 
-pub use apply::{Options, apply, apply_with};
+pub use crate::Options;
+pub use apply::{apply, apply_with};
 pub use create::create;
 
 use crate::varint;
