@@ -46,6 +46,11 @@ pub enum FailureKind {
     Dat,
     /// A damaged, truncated or unsupported zip or 7z archive.
     Archive,
+    /// A patch that is malformed, of no known format, not made for the ROM, or whose result
+    /// does not match its checksum.
+    Patch,
+    /// A file larger than the operation accepts.
+    TooLarge,
 }
 
 /// What went wrong with one path. Displays as `PATH: message`, on one line.

@@ -12,6 +12,7 @@ mod logging;
 pub mod output;
 mod progress;
 pub mod records;
+mod whole_file;
 
 pub use describe::{cic_decision, detection, order_decision, order_source_text};
 pub use docs::{DocCommand, completion_script, man_page};
@@ -19,6 +20,7 @@ pub use exit::Exit;
 pub use failure::{Failure, FailureKind, count};
 pub use logging::{Verbosity, init_logging};
 pub use progress::progress_bar;
+pub use whole_file::read_whole;
 
 /// The shells completion scripts can be printed for.
 pub use clap_complete::Shell;

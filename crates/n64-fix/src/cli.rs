@@ -55,8 +55,88 @@ pub(crate) enum Command {
     /// when the padding changes what it covers (ROMs shorter than 0x101000 bytes), or always
     /// with --fix-crc.
     Pad(PadArgs),
+    /// Apply patches (BPS, UPS, IPS, IPS32, APS, xdelta/VCDIFF) to a ROM in any byte order, and
+    /// fix the check code of the result.
+    ///
+    /// Each patch applies in the byte order it was made against: BPS and UPS by their source
+    /// CRC32 (the ROM is tried in each order), APS by its byte-order flag, IPS and VCDIFF by
+    /// convention big-endian (z64). The result keeps the ROM's byte order unless --to says
+    /// otherwise. The ROM itself is never changed unless --in-place.
+    #[command(after_long_help = PATCH_HELP)]
+    Patch(PatchArgs),
+    /// Make a BPS or IPS patch from an original and a modified ROM, both read in any byte order
+    /// and compared big-endian (or in --order), as patches are expected to be made.
+    MakePatch(MakePatchArgs),
     #[command(flatten)]
     Docs(DocCommand),
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct PatchArgs {
+    /// The ROM to patch (z64, v64 or n64).
+    #[arg(value_name = "ROM")]
+    pub(crate) rom: PathBuf,
+    /// The patches, applied in the order given.
+    #[arg(required = true, value_name = "PATCH")]
+    pub(crate) patches: Vec<PathBuf>,
+    /// Write the result here (default: beside the ROM, "ROM-STEM (PATCH-STEM).EXT", EXT the
+    /// result's byte order).
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+    /// Replace the ROM itself with the result, atomically.
+    #[arg(long, conflicts_with = "output")]
+    pub(crate) in_place: bool,
+    /// The byte order of the result (default: the ROM's).
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
+    pub(crate) to: Option<ByteOrder>,
+    /// Apply every patch in this byte order instead of the one it says (or the z64
+    /// convention for IPS and VCDIFF).
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser())]
+    pub(crate) patch_order: Option<ByteOrder>,
+    /// Leave the check code as the patches leave it (it is reported, not fixed).
+    #[arg(long)]
+    pub(crate) no_fix_crc: bool,
+    /// Apply a patch to a ROM that is not its source, and overwrite an existing output file.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Check everything (patches, sources, results, the output path); write nothing.
+    #[arg(short = 'n', long)]
+    pub(crate) dry_run: bool,
+    /// One JSON record.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// What `patch` checks, for `n64-fix patch --help`.
+const PATCH_HELP: &str = "\
+Every check a patch format carries is made: BPS and UPS source, target and patch CRC32s; the APS \
+cart ID and check code (another country only warns); xdelta3's Adler-32 of each window. A ROM that \
+is not a patch's source is refused (exit 2) unless --force. The check code is then fixed for the \
+CIC the patched boot code is made for, as `n64-fix crc` does: libdragon's boot code verifies none \
+and is left alone; unknown boot code is left alone with a warning (exit 1). Nothing is written \
+until every patch has applied; the output is written to a temporary file beside it and renamed.";
+
+#[derive(Debug, Args)]
+pub(crate) struct MakePatchArgs {
+    /// The original ROM (any byte order).
+    #[arg(value_name = "ORIGINAL")]
+    pub(crate) original: PathBuf,
+    /// The modified ROM (any byte order).
+    #[arg(value_name = "MODIFIED")]
+    pub(crate) modified: PathBuf,
+    /// The patch to write: OUT.bps or OUT.ips (the extension chooses the format).
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: PathBuf,
+    /// The byte order both ROMs are compared in (the patch applies to ROMs in that order).
+    #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), default_value = "z64")]
+    pub(crate) order: ByteOrder,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// One JSON record.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,11 @@ mod cli;
 mod convert;
 mod crc;
 mod header;
+mod make_patch;
 mod normalize;
 mod own_files;
 mod pad;
+mod patch;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args, cli.verbosity),
         Command::Normalize(args) => normalize::run(args, cli.verbosity),
         Command::Pad(args) => pad::run(args, cli.verbosity),
+        Command::Patch(args) => patch::run(args),
+        Command::MakePatch(args) => make_patch::run(args),
         Command::Docs(docs) => docs.run(Cli::command()),
     };
     output::exit_code("n64-fix", result)
