@@ -66,7 +66,7 @@ impl Step {
             Step::Doc => "reproduce with `RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps`",
             Step::Fixtures => "reproduce with `cargo xtask fixtures --check`; fix with `cargo xtask fixtures`",
             Step::Package => {
-                "reproduce with `cargo xtask ci package` (cargo publish --dry-run -p n64-core -p n64-io -p n64-dat)"
+                "reproduce with `cargo xtask ci package` (cargo publish --dry-run -p n64-core -p n64-io -p n64-dat -p n64-patch)"
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The `package` CI step: the publishable crates (n64-core, n64-io, n64-dat) pass `cargo publish
+//! The `package` CI step: the publishable crates (n64-core, n64-io, n64-dat, n64-patch) pass `cargo publish
 //! --dry-run`, and the tests they ship build from the packages alone, outside the workspace.
 
 use std::ffi::OsStr;
@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// The crates published to crates.io, dependencies first.
-pub const PUBLISHED: [&str; 3] = ["n64-core", "n64-io", "n64-dat"];
+pub const PUBLISHED: [&str; 4] = ["n64-core", "n64-io", "n64-dat", "n64-patch"];
 
 /// Runs the step from the workspace `root` with `cargo`.
 pub fn check(root: &Path, cargo: &OsStr) -> Result<()> {

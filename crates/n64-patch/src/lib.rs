@@ -16,6 +16,11 @@ pub mod rom;
 
 pub use format::{Applied, Error, Format, Options, Warning, apply};
 
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The largest output any patch may produce: 256 MiB, twice the largest N64 ROM. A patch that
 /// declares or builds more is refused before anything that large is allocated.
 pub const MAX_OUTPUT: u64 = 256 << 20;
