@@ -1,17 +1,20 @@
 //! Fuzz targets for n64-patch (replayed by `crates/n64-patch/tests/fuzz_corpus.rs`).
 
-use n64_patch::{MAX_OUTPUT, aps, bps, ips, ups};
+use n64_core::ByteOrder;
+use n64_patch::rom::{RomOptions, SourceMatch, apply_to_rom, source_match};
+use n64_patch::{Format, MAX_OUTPUT, aps, bps, ips, ups};
 
 /// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
 pub type Target = fn(&[u8]);
 
 /// The targets by name.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("patch_ips", patch_ips),
     ("patch_aps", patch_aps),
     ("patch_vcdiff", patch_vcdiff),
     ("patch_bps", patch_bps),
     ("patch_ups", patch_ups),
+    ("patch_rom", patch_rom),
 ];
 
 /// Outputs up to this size are re-encoded with `ips::create` and applied again.
@@ -191,6 +194,55 @@ pub fn patch_ups(data: &[u8]) {
             }
         }
     }
+}
+
+/// Patching a ROM in any byte order (`n64_patch::rom`): byte 1 picks the magic prepended (none
+/// or one of every format's), a given order and `force`; the patch CRC32 of BPS and UPS is
+/// recomputed as in [`split`].
+///
+/// Invariants: no panic; `apply_to_rom` fails when `source_match` does; a success without
+/// `force` follows what `source_match` found (the order, the kind of source check); its output
+/// is the format's own `apply`, in that order, converted back to big-endian.
+pub fn patch_rom(data: &[u8]) {
+    let Some((selector, source, rest)) = carve(data) else { return };
+    let magic: &[u8] = match selector % 7 {
+        0 => b"",
+        n => Format::ALL[usize::from(n - 1)].magic(),
+    };
+    let given = match (selector / 7) % 4 {
+        0 => None,
+        n => Some(ByteOrder::ALL[usize::from(n - 1)]),
+    };
+    let force = selector >= 128;
+    let mut patch = [magic, rest].concat();
+    if (patch.starts_with(b"BPS1") || patch.starts_with(b"UPS1")) && patch.len() >= 4 {
+        let end = patch.len() - 4;
+        let crc = crc32(&patch[..end]);
+        patch[end..].copy_from_slice(&crc.to_le_bytes());
+    }
+    let found = source_match(&patch, source, given);
+    let options = RomOptions { order: given, force };
+    let result = apply_to_rom(source, &patch, &options);
+    if let Err(e) = &result {
+        let _ = e.to_string();
+    }
+    let Ok((output, step)) = result else { return };
+    assert!(output.len() as u64 <= MAX_OUTPUT);
+    let found = found.expect("an applied patch was matched");
+    match found {
+        SourceMatch::Matches { order, reverse, .. } => assert_eq!((step.order, step.reverse), (order, reverse)),
+        SourceMatch::NotCarried { order, .. } => assert_eq!(step.order, order),
+        SourceMatch::NoMatch { .. } => assert!(force, "a source that matches in no order was refused"),
+    }
+    if step.reverse {
+        return;
+    }
+    let mut in_order = source.to_vec();
+    n64_core::convert(&mut in_order, ByteOrder::Z64, step.order).expect("the source fits the order");
+    let options = n64_patch::Options { verify_source: false };
+    let mut expected = n64_patch::apply(step.format, &in_order, &patch, &options).expect("applies again").output;
+    n64_core::convert(&mut expected, step.order, ByteOrder::Z64).expect("the output fits the order");
+    assert_eq!(output, expected, "the output is the format's own, converted");
 }
 
 /// CRC32 (IEEE), bit by bit: the fuzz crate has no CRC dependency of its own.
