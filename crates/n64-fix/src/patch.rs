@@ -239,6 +239,17 @@ fn process(args: &PatchArgs) -> Result<PatchedRecord, Failure> {
         (None, true) => rom_path.to_path_buf(),
         (None, false) => default_output(rom_path, &args.patches, output_order),
     };
+    if args.in_place
+        && let Some(named) = n64_io::order_of_extension(rom_path)
+        && named != output_order
+    {
+        return Err(Failure::refused(
+            rom_path,
+            format!(
+                "--in-place keeps the name, whose extension says {named}, but the result would be {output_order}; nothing written (use -o, or convert it afterwards)"
+            ),
+        ));
+    }
     if !args.in_place && same_file(&output, rom_path) {
         return Err(Failure::refused(
             rom_path,

@@ -242,7 +242,12 @@ pub fn source_match(patch: &[u8], image: &[u8], given: Option<ByteOrder>) -> Res
                 Some(order) => SourceMatch::Matches { order, from: crc_from, by: "crc32", reverse: false },
                 None => SourceMatch::NoMatch {
                     expected: format!("{} bytes with crc32 {:08x}", info.source_size, info.source_crc32),
-                    found: found_crcs(),
+                    found: match in_order(info.target_size, info.target_crc32) {
+                        Some(order) => {
+                            format!("{}: the patch's target in {order} order (already patched)", found_crcs())
+                        }
+                        None => found_crcs(),
+                    },
                 },
             })
         }
@@ -447,6 +452,9 @@ mod tests {
         assert!(matches!(error, RomError::WrongSource { .. }), "{error}");
         let text = error.to_string();
         assert!(text.contains("(z64)") && text.contains("(v64)") && text.contains("(n64)"), "{text}");
+        // The target itself: said to be patched already.
+        let text = apply_to_rom(b"0123456789abcdeF", &patch, &RomOptions::default()).unwrap_err().to_string();
+        assert!(text.ends_with("the patch's target in z64 order (already patched)"), "{text}");
         // Forced, the target CRC32 still decides.
         let forced = RomOptions { force: true, ..RomOptions::default() };
         assert!(matches!(
