@@ -46,6 +46,8 @@ pub enum FailureKind {
     Dat,
     /// A damaged, truncated or unsupported zip or 7z archive.
     Archive,
+    /// A file that is no patch, or a damaged or unsupported one.
+    Patch,
 }
 
 /// What went wrong with one path. Displays as `PATH: message`, on one line.
