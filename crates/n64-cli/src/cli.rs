@@ -13,8 +13,9 @@ use n64_core::{ByteOrder, CicKind};
 /// byte-swapped, n64 little-endian).
 ///
 /// Exit codes: 0 all good; 1 a problem was found (an invalid check code, trailing bytes, a
-/// check code that could not be verified); 2 an error occurred (missing, unreadable, empty,
-/// damaged or non-ROM input, bad usage).
+/// check code that could not be verified, a patch that is damaged or does not fit the ROM given
+/// with --rom); 2 an error occurred (missing, unreadable, empty, damaged or non-ROM input, a
+/// file that is no patch, bad usage).
 #[derive(Debug, Parser)]
 #[command(name = "n64", version)]
 pub(crate) struct Cli {
@@ -37,6 +38,25 @@ pub(crate) enum Command {
     /// Verify files, and zip and 7z archive members, against DAT files (Logiqx XML or
     /// clrmamepro) in the DAT's byte order, whatever the file's.
     Verify(VerifyArgs),
+    /// Describe patch files (IPS, IPS32, UPS, BPS, APS, VCDIFF): sizes, CRC32s, metadata; with
+    /// --rom, whether a ROM is each patch's source.
+    ///
+    /// Patches are recognised by content: IPS and IPS32 (records, highest offset written,
+    /// truncation size), UPS and BPS (source and target sizes and CRC32s, the patch CRC32 and
+    /// whether it is right, BPS metadata), APS for the N64 and simple APS (description, cart ID,
+    /// country, check code, byte order), VCDIFF as xdelta3 writes it (target size, windows,
+    /// source span, secondary compressor, file names).
+    ///
+    /// With --rom, says whether that ROM (any byte order) is each patch's source: BPS and UPS by
+    /// size and CRC32 in each byte order, N64 APS by cart ID and check code. A patch that records
+    /// no source (IPS, VCDIFF, simple APS) is applied to the ROM in memory to see whether it
+    /// applies. Nothing is written.
+    ///
+    /// Exit codes: 0 every patch was read (and, with --rom, the ROM is each patch's source, or
+    /// the patch records none and applies); 1 a patch CRC32 is wrong, the ROM is not a patch's
+    /// source, or a patch does not apply; 2 a file is missing, unreadable, empty, damaged or no
+    /// patch, or the ROM cannot be read.
+    PatchInfo(PatchInfoArgs),
     #[command(flatten)]
     Docs(DocCommand),
 }
@@ -142,6 +162,20 @@ pub(crate) struct VerifyArgs {
     /// Files or directories (walked recursively; zip and 7z archives are read member by
     /// member).
     #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PatchInfoArgs {
+    /// One JSON record per patch per line, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Check each patch against this ROM (z64, v64 or n64, detected by content): is it the
+    /// patch's source, and does a patch that records none apply to it.
+    #[arg(long, value_name = "ROM")]
+    pub(crate) rom: Option<PathBuf>,
+    /// Patch files: IPS, IPS32, UPS, BPS, APS or VCDIFF (xdelta3), recognised by content.
+    #[arg(required = true, value_name = "PATCH")]
     pub(crate) paths: Vec<PathBuf>,
 }
 

@@ -46,7 +46,7 @@ pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     Ok(tally.exit())
 }
 
-fn size_text(size: u64) -> String {
+pub(crate) fn size_text(size: u64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let (value, unit) =
         if size >= 1 << 20 { (size as f64 / f64::from(1u32 << 20), "MiB") } else { (size as f64 / 1024.0, "KiB") };

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod hash;
 mod info;
+mod patch_info;
 mod scan;
 mod verify;
 
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, cli.verbosity),
         Command::Hash(args) => hash::run(args, cli.verbosity),
         Command::Verify(args) => verify::run(args, cli.verbosity),
+        Command::PatchInfo(args) => patch_info::run(args, cli.verbosity),
         Command::Docs(docs) => docs.run(Cli::command()),
     };
     output::exit_code("n64", result)

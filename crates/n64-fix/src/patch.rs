@@ -18,9 +18,6 @@ use serde::Serialize;
 
 use crate::cli::PatchArgs;
 
-/// The largest patch file read: a patch never needs to be much larger than the largest output.
-const MAX_PATCH: u64 = 2 * n64_patch::MAX_OUTPUT;
-
 /// What was (or would be) written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -270,7 +267,7 @@ fn process(args: &PatchArgs) -> Result<PatchedRecord, Failure> {
     let options = RomOptions { order: args.patch_order, force: args.force };
     let mut patches = Vec::with_capacity(args.patches.len());
     for patch_path in &args.patches {
-        let patch = read_whole(patch_path, MAX_PATCH)?;
+        let patch = read_whole(patch_path, n64_patch::MAX_PATCH)?;
         let (result, step) = n64_patch::rom::apply_to_rom(&image, &patch, &options)
             .map_err(|e| patch_failure(patch_path, rom_path, e))?;
         image = result;

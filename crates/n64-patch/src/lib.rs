@@ -25,6 +25,10 @@ pub struct ReadmeDoctests;
 /// declares or builds more is refused before anything that large is allocated.
 pub const MAX_OUTPUT: u64 = 256 << 20;
 
+/// The largest patch file the commands read: 512 MiB. No patch needs to be much larger than the
+/// output it makes (a patch of literal bytes is the output plus a little).
+pub const MAX_PATCH: u64 = 2 * MAX_OUTPUT;
+
 pub mod aps;
 pub mod bps;
 pub mod ips;

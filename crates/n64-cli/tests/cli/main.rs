@@ -6,6 +6,7 @@ mod defects;
 mod hash;
 mod hostile;
 mod info;
+mod patch_info;
 mod scan;
 mod snapshots;
 mod support;

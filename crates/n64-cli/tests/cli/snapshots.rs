@@ -95,3 +95,60 @@ fn hash_json() {
 fn help_of_check() {
     insta::assert_snapshot!(transcript(&["check", "--help"]));
 }
+
+/// `patch-info` on the scene of `patch_info.rs`: one patch per format, written by hand.
+fn patch_transcript(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    crate::patch_info::write_scene(dir.path());
+    crate::patch_info::n64_in(dir.path(), args).transcript()
+}
+
+fn patch_args(first: &[&'static str], last: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec!["patch-info"];
+    args.extend(first);
+    args.extend(crate::patch_info::SCENE_PATCHES);
+    args.extend(last);
+    args
+}
+
+#[test]
+fn patch_info_text() {
+    insta::assert_snapshot!(patch_transcript(&patch_args(&[], &[])));
+}
+
+#[test]
+fn patch_info_json() {
+    insta::assert_snapshot!(patch_transcript(&patch_args(&["--json"], &[])));
+}
+
+#[test]
+fn patch_info_rom_text() {
+    insta::assert_snapshot!(patch_transcript(&patch_args(&["--rom", "base.v64"], &["damaged.bps", "other.bps"])));
+}
+
+#[test]
+fn patch_info_rom_json() {
+    insta::assert_snapshot!(patch_transcript(&patch_args(
+        &["--json", "--rom", "base.v64"],
+        &["damaged.bps", "other.bps"]
+    )));
+}
+
+/// A good patch among a truncated one, an empty file, a directory, a missing file and a file
+/// that is no patch.
+const PATCH_ERRORS: [&str; 6] = ["hack.ips", "truncated.ips", "empty.bps", "folder.bps", "missing.bps", "notes.txt"];
+
+#[test]
+fn patch_info_errors_text() {
+    insta::assert_snapshot!(patch_transcript(&[&["patch-info"], &PATCH_ERRORS[..]].concat()));
+}
+
+#[test]
+fn patch_info_errors_json() {
+    insta::assert_snapshot!(patch_transcript(&[&["patch-info", "--json"], &PATCH_ERRORS[..]].concat()));
+}
+
+#[test]
+fn help_of_patch_info() {
+    insta::assert_snapshot!(transcript(&["patch-info", "--help"]));
+}
