@@ -591,7 +591,9 @@ fn make_patch_ips_applies_with_ips_util() {
 
 #[test]
 fn make_patch_ips_around_the_eof_offset_applies_with_ips_util() {
-    // Changes at 0x454F46 (which reads as "EOF"), on both sides of it and in a run across it.
+    // Changes at 0x454F46 (which reads as "EOF"), alone, in a run across it and with a gap, each
+    // with a zeroed run just before: ips_util stops at a record there, so a patch that has one
+    // does not give the target.
     let rom = RomBuilder::new(5 << 20).seed(14).build();
     for edits in [&[0x45_4F46][..], &[0x45_4F45, 0x45_4F46, 0x45_4F47], &[0x45_4F46, 0x45_4F48]] {
         let mut target = rom.clone();
