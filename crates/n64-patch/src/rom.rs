@@ -237,6 +237,9 @@ pub fn source_match(patch: &[u8], image: &[u8], given: Option<ByteOrder>) -> Res
     let found_crcs = || format!("{size} bytes with crc32 {}", crc_list(image, &orders));
     match format {
         Format::Bps => {
+            if let Some((expected, actual)) = footer_crc_mismatch(patch, BPS_SMALLEST) {
+                return Err(bps::Error::PatchCrc { expected, actual }.into());
+            }
             let info = bps::info(patch)?;
             Ok(match in_order(info.source_size, info.source_crc32) {
                 Some(order) => SourceMatch::Matches { order, from: crc_from, by: "crc32", reverse: false },
@@ -252,6 +255,9 @@ pub fn source_match(patch: &[u8], image: &[u8], given: Option<ByteOrder>) -> Res
             })
         }
         Format::Ups => {
+            if let Some((expected, actual)) = footer_crc_mismatch(patch, UPS_SMALLEST) {
+                return Err(ups::Error::PatchCrc { expected, actual }.into());
+            }
             let info = ups::info(patch)?;
             if let Some(order) = in_order(info.input_size, info.input_crc32) {
                 return Ok(SourceMatch::Matches { order, from: crc_from, by: "crc32", reverse: false });
@@ -289,6 +295,25 @@ pub fn source_match(patch: &[u8], image: &[u8], given: Option<ByteOrder>) -> Res
         }
         Format::Ips | Format::Ips32 | Format::Vcdiff => Ok(not_carried(given)),
     }
+}
+
+/// The smallest BPS and UPS patches (magic, numbers, footer): anything shorter is left to the
+/// format's own error.
+const BPS_SMALLEST: usize = 19;
+const UPS_SMALLEST: usize = 18;
+
+/// The CRC32 a BPS or UPS patch ends with (of everything before it), as `(footer, actual)` when
+/// they differ. Checked before the patch is read any further, so that a damaged or cut patch is
+/// reported as one, not as a ROM that is not its source (a damaged source CRC32) or as a bad
+/// action (a cut one).
+fn footer_crc_mismatch(patch: &[u8], smallest: usize) -> Option<(u32, u32)> {
+    if patch.len() < smallest {
+        return None;
+    }
+    let (body, footer) = patch.split_at(patch.len() - 4);
+    let expected = u32::from_le_bytes(footer.try_into().expect("4 bytes"));
+    let actual = crc32fast::hash(body);
+    (expected != actual).then_some((expected, actual))
 }
 
 fn not_carried(given: Option<ByteOrder>) -> SourceMatch {
@@ -461,6 +486,29 @@ mod tests {
             apply_to_rom(other, &patch, &forced),
             Err(RomError::Patch(Error::Bps(bps::Error::TargetCrc { .. })))
         ));
+    }
+
+    #[test]
+    fn a_damaged_patch_is_reported_as_damaged_not_as_the_wrong_source() {
+        let source = b"0123456789abcdef0123456789abcdef";
+        let patch = bps::create(source, b"0123456789abcdeF0123456789abcdef", b"");
+        // A flipped bit in the source CRC32 of the footer, then the patch cut by one byte.
+        let mut flipped = patch.clone();
+        let at = flipped.len() - 12;
+        flipped[at] ^= 1;
+        let cut = &patch[..patch.len() - 1];
+        for damaged in [&flipped[..], cut] {
+            let error = apply_to_rom(source, damaged, &RomOptions::default()).unwrap_err();
+            assert!(matches!(error, RomError::Patch(Error::Bps(bps::Error::PatchCrc { .. }))), "{error}");
+        }
+        // UPS likewise: a flipped byte of its input CRC32.
+        let mut ups = b"UPS1\xa0\xa0\x8f\x0f\x00".to_vec();
+        ups.extend_from_slice(&crc32fast::hash(source).wrapping_add(1).to_le_bytes());
+        ups.extend_from_slice(&[0; 4]);
+        let crc = crc32fast::hash(&ups);
+        ups.extend_from_slice(&(crc ^ 1).to_le_bytes());
+        let error = apply_to_rom(source, &ups, &RomOptions::default()).unwrap_err();
+        assert!(matches!(error, RomError::Patch(Error::Ups(ups::Error::PatchCrc { .. }))), "{error}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod kill;
 mod normalize;
 mod normalize_dat;
 mod pad;
+mod patch;
 mod real_roms;
 mod snapshots;
 mod support;
