@@ -114,7 +114,8 @@ Every check a patch format carries is made: BPS and UPS source, target and patch
 cart ID and check code (another country only warns); xdelta3's Adler-32 of each window. A ROM that \
 is not a patch's source is refused (exit 2) unless --force. The check code is then fixed for the \
 CIC the patched boot code is made for, as `n64-fix crc` does: libdragon's boot code verifies none \
-and is left alone; unknown boot code is left alone with a warning (exit 1). Nothing is written \
+and is left alone; unknown boot code is left alone with a warning (exit 1). --dry-run exits 1 when \
+the output would be written, as every dry run that would change something. Nothing is written \
 until every patch has applied; the output is written to a temporary file beside it and renamed.";
 
 #[derive(Debug, Args)]

@@ -256,6 +256,14 @@ fn process(args: &PatchArgs) -> Result<PatchedRecord, Failure> {
             ),
         ));
     }
+    let output_dir = n64_io::atomic::parent_dir(&output);
+    if !output_dir.is_dir() {
+        return Err(Failure::new(
+            &output,
+            FailureKind::NotFound,
+            format!("cannot write: the directory {} does not exist; nothing written", output_dir.display()),
+        ));
+    }
     if !args.in_place && !args.force && std::fs::symlink_metadata(&output).is_ok() {
         return Err(Failure::new(
             rom_path,
@@ -402,7 +410,8 @@ pub(crate) fn run(args: &PatchArgs) -> Result<Exit, Stop> {
                 let note = record.check_code.note.as_deref().unwrap_or("check code left alone");
                 printer.warning(format_args!("{}: {note}", record.output))?;
             }
-            if unfixed { Exit::Problems } else { Exit::Ok }
+            // A dry run that would write something exits 1, as every dry run does.
+            if unfixed || record.action == Action::WouldWrite { Exit::Problems } else { Exit::Ok }
         }
         Err(failure) => {
             printer.failure(&failure)?;

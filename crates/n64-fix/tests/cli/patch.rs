@@ -711,6 +711,25 @@ fn the_rom_itself_is_no_output() {
 }
 
 #[test]
+fn an_output_in_a_missing_directory_is_refused_before_anything_is_read() {
+    let (dir, _, _) = bps_scene(27);
+    let output = dir.path().join("nodir").join("x.z64");
+    let out = unchanged(dir.path(), || {
+        run(&["patch", "-o"], &[&output, &dir.path().join("game.z64"), &dir.path().join("hack.bps")])
+    });
+    assert_refused(&out, &["x.z64", "nodir", "does not exist", "nothing written"]);
+}
+
+#[test]
+fn in_place_refuses_a_result_its_extension_would_misname() {
+    let (dir, _, _) = bps_scene(28);
+    let out = unchanged(dir.path(), || {
+        run(&["patch", "--in-place", "--to", "v64"], &[&dir.path().join("game.z64"), &dir.path().join("hack.bps")])
+    });
+    assert_refused(&out, &["game.z64", "--in-place", "z64", "v64", "nothing written"]);
+}
+
+#[test]
 fn in_place_replaces_the_rom_and_keeps_its_permissions() {
     use std::os::unix::fs::PermissionsExt;
     let rom = original(Cic::C6102, 24);
@@ -744,13 +763,14 @@ fn dry_run_writes_nothing_and_says_what_it_would_write() {
     let (dir, _, _) = bps_scene(26);
     let args = [dir.path().join("game.z64"), dir.path().join("hack.bps")];
     let out = unchanged(dir.path(), || run(&["patch", "--dry-run", "--json"], &args));
-    assert_eq!(code(&out), 0, "{}", out.transcript());
+    // As every dry run that would write something: exit 1.
+    assert_eq!(code(&out), 1, "{}", out.transcript());
     let record = record(&out);
     assert_eq!(record["action"], "would_write");
     assert_eq!(record["output"], dir.path().join("game (hack).z64").to_str().unwrap());
     assert_eq!(record["check_code"]["action"], "fixed");
     let out = unchanged(dir.path(), || run(&["patch", "-n", "--in-place"], &args));
-    assert_eq!(code(&out), 0, "{}", out.transcript());
+    assert_eq!(code(&out), 1, "{}", out.transcript());
     assert!(out.stdout.contains("would patch in place"), "{}", out.stdout);
 }
 
