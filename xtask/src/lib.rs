@@ -3,8 +3,8 @@
 //! - `cargo xtask fixtures [--check]`: write (or verify) the synthetic ROM fixtures in
 //!   `testdata/` and `testdata/MANIFEST.json`;
 //! - `cargo xtask ci [--keep-going] [STEP...]`: run the CI steps locally;
-//! - `cargo xtask bench [--roms N] [--size-mib M] [--runs K] [--dir DIR] [--keep]`: time the
-//!   release binaries beside baselines on generated data (see `docs/PERFORMANCE.md`).
+//! - `cargo xtask bench [--roms N] [--size-mib M] [--runs K] [--dir DIR] [--keep] [--only GROUP]`:
+//!   time the release binaries beside baselines on generated data (see `docs/PERFORMANCE.md`).
 
 pub mod bench;
 pub mod ci;

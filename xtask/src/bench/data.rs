@@ -26,7 +26,7 @@ const GENERATED_MTIME: Duration = Duration::from_secs(1_000_000_000);
 /// A big-endian ROM of `size` bytes: z64 magic, a plausible header with a correct 6102 check
 /// code (from `ipl3checksum`), synthetic boot code n64-core takes for 6102 by its CRC32 (not
 /// Nintendo's code, so `ipl3checksum` is told the kind) and a pseudo-random body seeded by `index`.
-fn make_rom(size: usize, index: u64) -> Vec<u8> {
+pub(super) fn make_rom(size: usize, index: u64) -> Vec<u8> {
     RomBuilder::new(size)
         .boot(Boot::Synthetic(Cic::C6102))
         .title(&format!("BENCH ROM {index:04}"))
@@ -82,7 +82,7 @@ fn write_verify_file(layout: &Layout, index: usize, rom: &mut [u8]) -> Result<Da
 /// Converts big-endian bytes to v64 order in place: the two bytes of every 16-bit half swapped
 /// (a trailing odd byte is left). Eight bytes at a time, because the xtask runs unoptimised
 /// and a byte-pair loop takes a second per 8 MiB there.
-fn swap_halves(bytes: &mut [u8]) {
+pub(super) fn swap_halves(bytes: &mut [u8]) {
     const LOW: u64 = 0x00FF_00FF_00FF_00FF;
     let mut words = bytes.chunks_exact_mut(8);
     for word in &mut words {
@@ -168,7 +168,8 @@ pub(super) fn warm_page_cache(layout: &Layout) -> Result<()> {
     Ok(())
 }
 
-/// Deletes the generated data, and the data directory when nothing else is in it.
+/// Deletes the data [`prepare_data`] generates (and the files made from it), not the patching
+/// rows' data (see `patch::remove_data`).
 pub(super) fn remove_data(layout: &Layout) -> Result<()> {
     for dir in [&layout.roms_dir, &layout.verify_dir, &layout.cache] {
         if dir.exists() {
@@ -180,8 +181,6 @@ pub(super) fn remove_data(layout: &Layout) -> Result<()> {
             fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
         }
     }
-    let _ = fs::remove_dir(&layout.dir); // only when empty
-    eprintln!("bench: removed the data (pass --keep to keep it for the next run)");
     Ok(())
 }
 

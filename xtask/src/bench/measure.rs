@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::patch::{PAIR_MIB, Pair};
 use super::venv::last_line;
 use super::verify;
-use super::{BIG_MIB, Layout, Options, Results, Stats};
+use super::{BIG_MIB, Group, Layout, Options, Results, Stats};
 
 /// How much of a ROM the check code covers: what `n64 check` must read of each file.
 const CHECKED_LEN: usize = 0x10_1000;
@@ -25,8 +26,8 @@ const GNU_TIME: &str = "/usr/bin/time";
 #[derive(Debug, Clone)]
 enum Work {
     /// A child process, with `env` added to its environment; it must exit with status `exit`
-    /// (0 but for `n64 verify`, see [`verify::EXPECTED_EXIT`]); `remove` is deleted after each
-    /// run (untimed).
+    /// (0 but for `n64 verify`, see [`verify::EXPECTED_EXIT`]); `remove` (the file it writes)
+    /// has its size recorded and is deleted after each run (untimed).
     Process {
         program: PathBuf,
         args: Vec<OsString>,
@@ -72,15 +73,30 @@ fn process(key: &'static str, label: impl Into<String>, program: impl Into<PathB
     }
 }
 
-/// Every measurement, group by group (the jobs of a group run round-robin).
+/// Every measurement of the groups `--only` selects (all by default), group by group (the jobs
+/// of a group run round-robin).
 pub(super) fn measure_all(layout: &Layout, options: &Options, python: Result<&Path, &String>) -> Results {
     let mut results = Results::default();
-    measure_directory(&mut results, layout, options, python);
-    measure_ipl3_cli(&mut results, layout, options, python);
-    measure_hashing(&mut results, layout, options);
-    measure_verify(&mut results, layout, options);
-    measure_conversion(&mut results, layout, options);
-    measure_memory(&mut results, layout, options);
+    if options.runs(Group::Check) {
+        measure_directory(&mut results, layout, options, python);
+        measure_ipl3_cli(&mut results, layout, options, python);
+    }
+    if options.runs(Group::Hash) {
+        measure_hashing(&mut results, layout, options);
+    }
+    if options.runs(Group::Verify) {
+        measure_verify(&mut results, layout, options);
+    }
+    if options.runs(Group::Convert) {
+        measure_conversion(&mut results, layout, options);
+    }
+    if options.runs(Group::Memory) {
+        measure_memory(&mut results, layout, options);
+    }
+    if options.runs(Group::Patch) {
+        measure_patch(&mut results, layout, options);
+        measure_make_patch(&mut results, layout, options);
+    }
     results
 }
 
@@ -264,6 +280,79 @@ fn measure_memory(results: &mut Results, layout: &Layout, options: &Options) {
     measure_group(results, &group, options.runs.min(3), Pass::CpuOnly);
 }
 
+/// Sets the file each of `jobs` writes, so that it is measured and deleted after each run.
+fn set_remove(jobs: &mut [Job], path: &Path) {
+    for job in jobs {
+        if let Work::Process { remove, .. } = &mut job.work {
+            *remove = Some(path.to_path_buf());
+        }
+    }
+}
+
+/// `n64-fix patch` of the 64 MiB ROM (z64, and v64) with a BPS patch into a new file, beside
+/// copying the ROM and syncing the copy; `patch::prepare` has checked the output.
+fn measure_patch(results: &mut Results, layout: &Layout, options: &Options) {
+    let files = &layout.patch;
+    let n64_fix = layout.release.join("n64-fix");
+    let (rom, rom_v64, bps) = (files.rom.as_os_str(), files.rom_v64.as_os_str(), files.bps.as_os_str());
+    let (out, out_v64) = (files.out.as_os_str(), files.out_v64.as_os_str());
+    let cp_sync = r#"cp -- "$1" "$2" && sync -- "$2""#;
+    let o = OsStr::new("-o");
+    let mut group = [
+        process(
+            "patch-cp-sync",
+            format!("cp ROM OUT && sync OUT ({BIG_MIB} MiB)"),
+            "/bin/sh",
+            &[OsStr::new("-c"), OsStr::new(cp_sync), OsStr::new("sh"), rom, out],
+        ),
+        process(
+            "patch",
+            format!("n64-fix patch ROM.z64 EDITS.bps -o OUT ({BIG_MIB} MiB)"),
+            &n64_fix,
+            &[OsStr::new("patch"), rom, bps, o, out],
+        ),
+        process(
+            "patch-v64",
+            format!("n64-fix patch ROM.v64 EDITS.bps -o OUT ({BIG_MIB} MiB, v64)"),
+            &n64_fix,
+            &[OsStr::new("patch"), rom_v64, bps, o, out_v64],
+        ),
+    ];
+    set_remove(&mut group[..2], &files.out);
+    set_remove(&mut group[2..], &files.out_v64);
+    measure_group(results, &group, options.runs, Pass::WallAndCpu);
+}
+
+/// `n64-fix make-patch` of a BPS beside `xdelta3 -e -9 -S none` on each pair of 8 MiB ROMs;
+/// the size of what each writes is recorded. `patch::prepare` has checked that both patches
+/// give the modified ROM.
+fn measure_make_patch(results: &mut Results, layout: &Layout, options: &Options) {
+    let files = &layout.patch;
+    let n64_fix = layout.release.join("n64-fix");
+    let original = files.original.as_os_str();
+    let mut group = Vec::new();
+    for pair in Pair::ALL {
+        let modified = files.modified(pair);
+        let args = ["-e", "-9", "-S", "none", "-s"].map(OsStr::new);
+        let mut xdelta3 = process(
+            pair.xdelta3(),
+            format!("xdelta3 -e -9 -S none -s ORIG MOD OUT ({PAIR_MIB} MiB, {})", pair.name()),
+            "xdelta3",
+            &[&args[..], &[original, modified.as_os_str(), files.made_vcdiff.as_os_str()]].concat(),
+        );
+        set_remove(std::slice::from_mut(&mut xdelta3), &files.made_vcdiff);
+        let mut ours = process(
+            pair.ours(),
+            format!("n64-fix make-patch ORIG MOD -o OUT.bps ({PAIR_MIB} MiB, {})", pair.name()),
+            &n64_fix,
+            &[OsStr::new("make-patch"), original, modified.as_os_str(), OsStr::new("-o"), files.made_bps.as_os_str()],
+        );
+        set_remove(std::slice::from_mut(&mut ours), &files.made_bps);
+        group.extend([xdelta3, ours]);
+    }
+    measure_group(results, &group, options.runs, Pass::WallAndCpu);
+}
+
 /// Records `key` as skipped for `reason`.
 fn skip(results: &mut Results, key: &'static str, label: &str, reason: &str) {
     results.labels.insert(key, label.to_owned());
@@ -316,6 +405,9 @@ fn measure_group(results: &mut Results, jobs: &[Job], runs: usize, pass: Pass) {
                 if let Some(rss) = sample.max_rss_kib {
                     stats.max_rss_kib = Some(stats.max_rss_kib.map_or(rss, |r| r.max(rss)));
                 }
+                if sample.output_bytes.is_some() {
+                    stats.output_bytes = sample.output_bytes;
+                }
             }
             (Err(reason), Ok(_)) => *entry = Err(reason),
             (_, Err(_)) => {}
@@ -353,6 +445,7 @@ struct Sample {
     wall: Option<Duration>,
     cpu: Option<Duration>,
     max_rss_kib: Option<u64>,
+    output_bytes: Option<u64>,
 }
 
 /// Runs a job once; under GNU time when `timed` (then only CPU time and max RSS count).
@@ -364,7 +457,7 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
             read_prefixes(files, *len).map_err(|e| format!("{e:#}"))?;
             let wall = started.elapsed();
             let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
-            Ok(Sample { wall: Some(wall), cpu, max_rss_kib: None })
+            Ok(Sample { wall: Some(wall), cpu, ..Sample::default() })
         }
         Work::Process { program, args, env, exit, remove } => {
             let report = std::env::temp_dir().join(format!("n64-bench-time-{}.txt", std::process::id()));
@@ -380,6 +473,7 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
             let started = Instant::now();
             let output = command.output().map_err(|e| format!("cannot run {}: {e}", program.display()))?;
             let wall = started.elapsed();
+            let output_bytes = remove.as_ref().and_then(|path| fs::metadata(path).ok()).map(|m| m.len());
             if let Some(path) = remove {
                 let _ = fs::remove_file(path);
             }
@@ -388,11 +482,12 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
                 return Err(format!("{}{expected} ({})", output.status, last_line(&output.stderr)));
             }
             if !timed {
-                return Ok(Sample { wall: Some(wall), ..Sample::default() });
+                return Ok(Sample { wall: Some(wall), output_bytes, ..Sample::default() });
             }
             let text = fs::read_to_string(&report).map_err(|e| format!("reading {}: {e}", report.display()))?;
             let _ = fs::remove_file(&report);
-            parse_gnu_time(&text).ok_or_else(|| format!("cannot parse GNU time's output {text:?}"))
+            let sample = parse_gnu_time(&text).ok_or_else(|| format!("cannot parse GNU time's output {text:?}"))?;
+            Ok(Sample { output_bytes, ..sample })
         }
     }
 }
@@ -411,7 +506,11 @@ fn parse_gnu_time(text: &str) -> Option<Sample> {
     let [_, user, sys, rss] = fields[..] else { return None };
     let user: f64 = user.parse().ok()?;
     let sys: f64 = sys.parse().ok()?;
-    Some(Sample { wall: None, cpu: Some(Duration::from_secs_f64(user + sys)), max_rss_kib: Some(rss.parse().ok()?) })
+    Some(Sample {
+        cpu: Some(Duration::from_secs_f64(user + sys)),
+        max_rss_kib: Some(rss.parse().ok()?),
+        ..Sample::default()
+    })
 }
 
 /// The baseline: open, read `len` bytes into one reused buffer, close, for each file.

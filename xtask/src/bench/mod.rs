@@ -11,12 +11,17 @@
 //! never an error; but a performance target that is missed, or that cannot be judged because a
 //! tool or baseline is missing, makes the command fail after the table is printed.
 //!
+//! The rows come in groups (see [`Group`]); `--only GROUP` runs some of them, and generates and
+//! prepares only the data those need.
+//!
 //! The modules: `data` generates the ROMs, `verify` the DAT and the checks that `n64 verify`'s
-//! rows measure a verify that matches, `venv` provides `ipl3checksum`, `measure` runs and times
-//! the commands, `report` prints the table and judges the targets.
+//! rows measure a verify that matches, `patch` the data of the patching rows and the checks that
+//! they measure commands that write the right bytes, `venv` provides `ipl3checksum`, `measure`
+//! runs and times the commands, `report` prints the table and judges the targets.
 
 mod data;
 mod measure;
+mod patch;
 mod report;
 mod venv;
 mod verify;
@@ -30,8 +35,25 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-/// The size of the single large ROM used for conversion and peak memory.
+/// The size of the single large ROM used for conversion, peak memory and patching.
 const BIG_MIB: usize = 64;
+
+/// A group of rows, measured together; `--only` selects groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Group {
+    /// `n64 check` and `n64 scan` of the ROM directory beside reading it and ipl3checksum.
+    Check,
+    /// `n64 hash` beside md5sum and sha1sum.
+    Hash,
+    /// `n64 verify` against a DAT beside sha1sum and rhash.
+    Verify,
+    /// `n64-fix convert` of the 64 MiB ROM beside cp.
+    Convert,
+    /// Peak memory of info, check, hash and convert on the 64 MiB ROM.
+    Memory,
+    /// `n64-fix patch` of a 64 MiB ROM beside cp && sync, `n64-fix make-patch` beside xdelta3.
+    Patch,
+}
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Clone, clap::Args)]
@@ -51,6 +73,23 @@ pub struct Options {
     /// Keep the generated data afterwards (a later run reuses it).
     #[arg(long)]
     pub keep: bool,
+    /// Run only these groups of rows (repeat, or separate with commas; default: all), and
+    /// generate only their data.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
+    pub only: Vec<Group>,
+}
+
+impl Options {
+    /// Whether this run measures `group`.
+    fn runs(&self, group: Group) -> bool {
+        self.only.is_empty() || self.only.contains(&group)
+    }
+
+    /// Whether this run needs the ROM directory and the 64 MiB ROM ([`data::prepare_data`]):
+    /// every group but `patch`, which has its own data.
+    fn needs_roms(&self) -> bool {
+        [Group::Check, Group::Hash, Group::Verify, Group::Convert, Group::Memory].into_iter().any(|g| self.runs(g))
+    }
 }
 
 /// What was measured for one job.
@@ -59,6 +98,8 @@ struct Stats {
     wall: Vec<Duration>,
     cpu: Vec<Duration>,
     max_rss_kib: Option<u64>,
+    /// The size of the file the job writes (its `remove` file), from the last run.
+    output_bytes: Option<u64>,
 }
 
 /// The outcome of all measurements: per job key, its label and stats or why it was skipped.
@@ -95,6 +136,8 @@ struct Layout {
     driver: PathBuf,
     release: PathBuf,
     venv: PathBuf,
+    /// The patching rows' files, in `patch/`.
+    patch: patch::Files,
 }
 
 /// Runs the benchmark and prints the table; an error when a performance target is missed or
@@ -120,32 +163,67 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         driver: dir.join("ipl3checksum_check_loop.py"),
         release: target_dir.join("release"),
         venv: target_dir.join("bench-venv"),
+        patch: patch::Files::new(dir.join("patch")),
         dir,
     };
 
     let built = build_binaries(root);
-    data::prepare_data(&layout, options).with_context(|| format!("preparing the data in {}", layout.dir.display()))?;
-    let python = venv::prepare_venv(&layout);
+    if options.needs_roms() {
+        data::prepare_data(&layout, options)
+            .with_context(|| format!("preparing the data in {}", layout.dir.display()))?;
+    }
+    if options.runs(Group::Patch) {
+        patch::prepare_data(&layout.patch)
+            .with_context(|| format!("preparing the patching data in {}", layout.patch.dir.display()))?;
+    }
+    let python = if options.runs(Group::Check) { venv::prepare_venv(&layout) } else { Err("not needed".to_owned()) };
     if let Ok(python) = &python {
         fs::write(&layout.driver, venv::DRIVER).with_context(|| format!("writing {}", layout.driver.display()))?;
         eprintln!("bench: ipl3checksum ready in {}", python.display());
     }
-    data::warm_page_cache(&layout)?;
-    if let Err(error) = verify::prepare(&layout) {
+    if options.needs_roms() {
+        data::warm_page_cache(&layout)?;
+    }
+    // The checks before timing; the patching one also reads all of its data, so that it is in
+    // the page cache too.
+    let checked = (|| -> Result<()> {
+        if options.runs(Group::Verify) {
+            verify::prepare(&layout)?;
+        }
+        if options.runs(Group::Patch) {
+            patch::prepare(&layout.patch, &layout.release)?;
+        }
+        Ok(())
+    })();
+    if let Err(error) = checked {
         if !options.keep {
-            data::remove_data(&layout)?;
+            remove_data(&layout, options)?;
         }
         return Err(error);
     }
 
     let results = measure::measure_all(&layout, options, python.as_ref().map(PathBuf::as_path));
-    let lines = report::table_lines(&results);
-    report::print_report(&layout, options, &built, python.as_ref().err(), &lines);
+    let lines = report::table_lines(&results, &options.only);
+    let venv_error = python.as_ref().err().filter(|_| options.runs(Group::Check));
+    report::print_report(&layout, options, &built, venv_error, &lines);
 
     if !options.keep {
-        data::remove_data(&layout)?;
+        remove_data(&layout, options)?;
     }
     report::judge(&lines)
+}
+
+/// Deletes the data this run used, and the data directory when nothing else is in it.
+fn remove_data(layout: &Layout, options: &Options) -> Result<()> {
+    if options.needs_roms() {
+        data::remove_data(layout)?;
+    }
+    if options.runs(Group::Patch) {
+        patch::remove_data(&layout.patch)?;
+    }
+    let _ = fs::remove_dir(&layout.dir); // only when empty
+    eprintln!("bench: removed the data (pass --keep to keep it for the next run)");
+    Ok(())
 }
 
 /// `cargo build --release` of the binaries; returns a note per binary that did not build.
@@ -167,5 +245,42 @@ fn build_binaries(root: &Path) -> Vec<String> {
         vec!["n64-fix did not build; its rows use a previous build if there is one".to_owned()]
     } else {
         vec!["the release build failed; the rows use previous builds if there are any".to_owned()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    /// `cargo xtask bench`'s options alone.
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        options: Options,
+    }
+
+    fn parse(args: &[&str]) -> Result<Options, clap::Error> {
+        Cli::try_parse_from([&["bench"], args].concat()).map(|cli| cli.options)
+    }
+
+    #[test]
+    fn only_selects_groups_repeated_or_separated_by_commas() {
+        let all = parse(&[]).unwrap();
+        assert!(all.only.is_empty());
+        assert!(all.runs(Group::Check) && all.runs(Group::Patch) && all.needs_roms());
+
+        let patch = parse(&["--only", "patch"]).unwrap();
+        assert_eq!(patch.only, [Group::Patch]);
+        assert!(patch.runs(Group::Patch) && !patch.runs(Group::Verify));
+        assert!(!patch.needs_roms(), "the patching rows have their own data");
+
+        let two = parse(&["--only", "patch,convert"]).unwrap();
+        assert_eq!(two.only, parse(&["--only", "patch", "--only", "convert"]).unwrap().only);
+        assert!(two.needs_roms());
+
+        let error = parse(&["--only", "patching"]).unwrap_err().to_string();
+        assert!(error.contains("possible values: check, hash, verify, convert, memory, patch"), "{error}");
     }
 }

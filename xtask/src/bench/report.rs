@@ -7,12 +7,17 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use super::{BIG_MIB, Layout, Options, Results, Stats};
+use super::patch::{PAIR_MIB, Pair};
+use super::{BIG_MIB, Group, Layout, Options, Results, Stats};
 
 /// The peak memory target of every command on one ROM, in KiB.
 const MAX_RSS_TARGET_KIB: u64 = 32 * 1024;
 /// The peak memory target of `n64 verify` over the whole directory, in KiB (issue 10).
 const MAX_RSS_VERIFY_KIB: u64 = 64 * 1024;
+/// `n64-fix patch` of the 64 MiB ROM at most this many times `cp ROM OUT && sync OUT` (issue 11).
+const PATCH_RATIO_TARGET: f64 = 2.0;
+/// `n64-fix make-patch` of two 8 MiB ROMs in less than this (issue 11).
+const MAKE_PATCH_TIME_TARGET: Duration = Duration::from_secs(2);
 
 /// The figure a table row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +25,8 @@ enum Metric {
     Wall,
     Cpu,
     MaxRss,
+    /// The size of the file the command writes.
+    Size,
 }
 
 /// A target a row is judged against.
@@ -29,11 +36,14 @@ enum Target {
     RatioAtMost(f64),
     /// Max RSS at most this many KiB.
     RssAtMost(u64),
+    /// The row's median (a time) less than this.
+    TimeUnder(Duration),
 }
 
 /// One row of the results table.
 #[derive(Debug, Clone)]
 struct Row {
+    group: Group,
     key: &'static str,
     metric: Metric,
     baseline: Option<&'static str>,
@@ -90,7 +100,27 @@ fn figures(stats: &Stats, metric: Metric) -> Option<(f64, String, String)> {
             let value = kib as f64;
             Some((value, format!("{:.1} MiB", value / 1024.0), "-".to_owned()))
         }
+        Metric::Size => {
+            let bytes = stats.output_bytes?;
+            #[allow(clippy::cast_precision_loss)]
+            let value = bytes as f64;
+            Some((value, format_bytes(bytes), "-".to_owned()))
+        }
     }
+}
+
+/// A size in bytes with thousands separators: `12,083 B`.
+fn format_bytes(bytes: u64) -> String {
+    let digits = bytes.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out.push_str(" B");
+    out
 }
 
 /// A duration in ms below 1 s, in s above.
@@ -107,55 +137,77 @@ fn format_duration(d: Duration) -> String {
 
 /// The rows of the table, in order.
 fn rows() -> Vec<Row> {
-    let row = |key, metric, baseline, target| Row { key, metric, baseline, target };
-    vec![
-        row("read", Metric::Wall, None, None),
-        row("read", Metric::Cpu, None, None),
-        row("check", Metric::Wall, Some("read"), Some(Target::RatioAtMost(1.5))),
-        row("check", Metric::Cpu, Some("read"), None),
-        row("scan", Metric::Wall, Some("read"), None),
-        row("scan", Metric::Cpu, Some("read"), None),
-        row("ipl3-loop", Metric::Wall, None, None),
-        row("ipl3-cli", Metric::Wall, None, None),
-        row("py-import", Metric::Wall, None, None),
-        row("check", Metric::Wall, Some("ipl3-loop"), Some(Target::RatioAtMost(1.0 / 3.0))),
-        row("check", Metric::Wall, Some("ipl3-cli"), Some(Target::RatioAtMost(1.0 / 3.0))),
-        row("check", Metric::Cpu, Some("ipl3-loop"), None),
-        row("md5sum", Metric::Wall, None, None),
-        row("md5sum", Metric::Cpu, None, None),
-        row("sha1sum", Metric::Wall, Some("md5sum"), None),
-        row("sha1sum", Metric::Cpu, Some("md5sum"), None),
-        row("hash", Metric::Wall, Some("md5sum"), None),
-        row("hash", Metric::Cpu, Some("md5sum"), Some(Target::RatioAtMost(1.0))),
-        row("v-sha1sum", Metric::Wall, None, None),
-        row("v-sha1sum", Metric::Cpu, None, None),
-        row("v-rhash", Metric::Wall, Some("v-sha1sum"), None),
-        row("v-rhash", Metric::Cpu, Some("v-sha1sum"), None),
-        row("verify", Metric::Wall, Some("v-sha1sum"), Some(Target::RatioAtMost(0.75))),
-        row("verify", Metric::Wall, Some("v-rhash"), Some(Target::RatioAtMost(1.0))),
-        row("verify", Metric::Cpu, Some("v-sha1sum"), None),
-        row("verify", Metric::Cpu, Some("v-rhash"), None),
-        row("verify-cached", Metric::Wall, Some("verify"), Some(Target::RatioAtMost(0.05))),
-        row("verify-cached", Metric::Cpu, Some("verify"), None),
-        row("cp", Metric::Wall, None, None),
-        row("cp-sync", Metric::Wall, Some("cp"), None),
-        row("convert", Metric::Wall, Some("cp"), Some(Target::RatioAtMost(1.5))),
-        row("convert", Metric::Wall, Some("cp-sync"), None),
-        row("convert", Metric::Cpu, Some("cp"), None),
-        row("check", Metric::MaxRss, None, None),
-        row("scan", Metric::MaxRss, None, None),
-        row("verify", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_VERIFY_KIB))),
-        row("verify-cached", Metric::MaxRss, None, None),
-        row("rss-info", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
-        row("rss-check", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
-        row("rss-hash", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
-        row("rss-convert", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
-    ]
+    let row = |group, key, metric, baseline, target| Row { group, key, metric, baseline, target };
+    let mut rows = vec![
+        row(Group::Check, "read", Metric::Wall, None, None),
+        row(Group::Check, "read", Metric::Cpu, None, None),
+        row(Group::Check, "check", Metric::Wall, Some("read"), Some(Target::RatioAtMost(1.5))),
+        row(Group::Check, "check", Metric::Cpu, Some("read"), None),
+        row(Group::Check, "scan", Metric::Wall, Some("read"), None),
+        row(Group::Check, "scan", Metric::Cpu, Some("read"), None),
+        row(Group::Check, "ipl3-loop", Metric::Wall, None, None),
+        row(Group::Check, "ipl3-cli", Metric::Wall, None, None),
+        row(Group::Check, "py-import", Metric::Wall, None, None),
+        row(Group::Check, "check", Metric::Wall, Some("ipl3-loop"), Some(Target::RatioAtMost(1.0 / 3.0))),
+        row(Group::Check, "check", Metric::Wall, Some("ipl3-cli"), Some(Target::RatioAtMost(1.0 / 3.0))),
+        row(Group::Check, "check", Metric::Cpu, Some("ipl3-loop"), None),
+        row(Group::Hash, "md5sum", Metric::Wall, None, None),
+        row(Group::Hash, "md5sum", Metric::Cpu, None, None),
+        row(Group::Hash, "sha1sum", Metric::Wall, Some("md5sum"), None),
+        row(Group::Hash, "sha1sum", Metric::Cpu, Some("md5sum"), None),
+        row(Group::Hash, "hash", Metric::Wall, Some("md5sum"), None),
+        row(Group::Hash, "hash", Metric::Cpu, Some("md5sum"), Some(Target::RatioAtMost(1.0))),
+        row(Group::Verify, "v-sha1sum", Metric::Wall, None, None),
+        row(Group::Verify, "v-sha1sum", Metric::Cpu, None, None),
+        row(Group::Verify, "v-rhash", Metric::Wall, Some("v-sha1sum"), None),
+        row(Group::Verify, "v-rhash", Metric::Cpu, Some("v-sha1sum"), None),
+        row(Group::Verify, "verify", Metric::Wall, Some("v-sha1sum"), Some(Target::RatioAtMost(0.75))),
+        row(Group::Verify, "verify", Metric::Wall, Some("v-rhash"), Some(Target::RatioAtMost(1.0))),
+        row(Group::Verify, "verify", Metric::Cpu, Some("v-sha1sum"), None),
+        row(Group::Verify, "verify", Metric::Cpu, Some("v-rhash"), None),
+        row(Group::Verify, "verify-cached", Metric::Wall, Some("verify"), Some(Target::RatioAtMost(0.05))),
+        row(Group::Verify, "verify-cached", Metric::Cpu, Some("verify"), None),
+        row(Group::Convert, "cp", Metric::Wall, None, None),
+        row(Group::Convert, "cp-sync", Metric::Wall, Some("cp"), None),
+        row(Group::Convert, "convert", Metric::Wall, Some("cp"), Some(Target::RatioAtMost(1.5))),
+        row(Group::Convert, "convert", Metric::Wall, Some("cp-sync"), None),
+        row(Group::Convert, "convert", Metric::Cpu, Some("cp"), None),
+        row(Group::Check, "check", Metric::MaxRss, None, None),
+        row(Group::Check, "scan", Metric::MaxRss, None, None),
+        row(Group::Verify, "verify", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_VERIFY_KIB))),
+        row(Group::Verify, "verify-cached", Metric::MaxRss, None, None),
+        row(Group::Memory, "rss-info", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
+        row(Group::Memory, "rss-check", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
+        row(Group::Memory, "rss-hash", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
+        row(Group::Memory, "rss-convert", Metric::MaxRss, None, Some(Target::RssAtMost(MAX_RSS_TARGET_KIB))),
+        row(Group::Patch, "patch-cp-sync", Metric::Wall, None, None),
+        row(Group::Patch, "patch", Metric::Wall, Some("patch-cp-sync"), Some(Target::RatioAtMost(PATCH_RATIO_TARGET))),
+        row(Group::Patch, "patch-v64", Metric::Wall, Some("patch-cp-sync"), None),
+        row(Group::Patch, "patch", Metric::Cpu, None, None),
+        row(Group::Patch, "patch-v64", Metric::Cpu, None, None),
+        row(Group::Patch, "patch", Metric::MaxRss, None, None),
+        row(Group::Patch, "patch-v64", Metric::MaxRss, None, None),
+    ];
+    for pair in Pair::ALL {
+        let (ours, xdelta3) = (pair.ours(), pair.xdelta3());
+        rows.extend([
+            row(Group::Patch, xdelta3, Metric::Wall, None, None),
+            row(Group::Patch, xdelta3, Metric::Size, None, None),
+            row(Group::Patch, ours, Metric::Wall, Some(xdelta3), Some(Target::TimeUnder(MAKE_PATCH_TIME_TARGET))),
+            row(Group::Patch, ours, Metric::Size, Some(xdelta3), Some(Target::RatioAtMost(1.0))),
+            row(Group::Patch, ours, Metric::MaxRss, None, None),
+        ]);
+    }
+    rows
 }
 
-/// The lines of the table, one per row, in order.
-pub(super) fn table_lines(results: &Results) -> Vec<Line> {
-    rows().iter().map(|row| table_line(results, row)).collect()
+/// The lines of the table, one per row of the groups in `only` (all when it is empty), in order.
+pub(super) fn table_lines(results: &Results, only: &[Group]) -> Vec<Line> {
+    rows()
+        .iter()
+        .filter(|row| only.is_empty() || only.contains(&row.group))
+        .map(|row| table_line(results, row))
+        .collect()
 }
 
 /// One printed line of the table.
@@ -165,12 +217,14 @@ fn table_line(results: &Results, row: &Row) -> Line {
         Metric::Wall => "wall",
         Metric::Cpu => "cpu",
         Metric::MaxRss => "max RSS",
+        Metric::Size => "size",
     };
     let target_text = match row.target {
         None => "-".to_owned(),
         Some(Target::RatioAtMost(r)) if r < 1.0 => format!("<= {r:.2}x (>= {:.1}x faster)", 1.0 / r),
         Some(Target::RatioAtMost(r)) => format!("<= {r:.2}x"),
         Some(Target::RssAtMost(kib)) => format!("<= {} MiB", kib / 1024),
+        Some(Target::TimeUnder(limit)) => format!("< {}", format_duration(limit)),
     };
     // A line without figures: its result says why, and a target on it cannot be judged.
     let unjudged = |result: String| {
@@ -211,6 +265,7 @@ fn table_line(results: &Results, row: &Row) -> Line {
         (Some(Target::RatioAtMost(limit)), Some(r)) => pass_fail(r <= limit, &ratio_text),
         (Some(Target::RatioAtMost(_)), None) => Verdict::Unjudged(no_ratio),
         (Some(Target::RssAtMost(limit)), _) => pass_fail(stats.max_rss_kib.is_some_and(|k| k <= limit), &med),
+        (Some(Target::TimeUnder(limit)), _) => pass_fail(value < limit.as_secs_f64(), &med),
     };
     let result = match &verdict {
         Verdict::Untargeted => String::new(),
@@ -232,10 +287,11 @@ fn short_name(key: &str) -> &str {
         "read" => "read baseline",
         "ipl3-loop" => "ipl3checksum 1 process",
         "ipl3-cli" => "ipl3checksum CLI",
-        "cp-sync" => "cp+sync",
+        "cp-sync" | "patch-cp-sync" => "cp+sync",
         "v-sha1sum" => "sha1sum",
         "v-rhash" => "rhash",
         "verify" => "verify --no-cache",
+        "xdelta3-scattered" | "xdelta3-inserted" | "xdelta3-moved" => "xdelta3",
         other => other,
     }
 }
@@ -301,12 +357,29 @@ pub(super) fn print_report(
     }
     let total = target_count(lines);
     let met = total - missed_targets(lines).len();
+    let mut data = Vec::new();
+    if options.needs_roms() {
+        data.push(format!("{} ROMs x {} MiB, {BIG_MIB} MiB ROM", options.roms, options.size_mib));
+    }
+    if options.runs(Group::Patch) {
+        data.push(format!("patching {BIG_MIB} MiB ROM, {} pairs of {PAIR_MIB} MiB ROMs", Pair::ALL.len()));
+    }
+    let only = if options.only.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = options
+            .only
+            .iter()
+            .filter_map(clap::ValueEnum::to_possible_value)
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        format!(" (--only {})", names.join(","))
+    };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
-        "\nn64-tools bench: {} ROMs x {} MiB, {BIG_MIB} MiB ROM, {} runs each (min/median; max RSS is the max), data in {}\n",
-        options.roms,
-        options.size_mib,
+        "\nn64-tools bench{only}: {}, {} runs each (min/median; max RSS is the max), data in {}\n",
+        data.join("; "),
         options.runs,
         layout.dir.display()
     );
@@ -328,7 +401,16 @@ mod tests {
     fn put(results: &mut Results, key: &'static str, wall_ms: u64, cpu_ms: u64, max_rss_kib: Option<u64>) {
         let ms = Duration::from_millis;
         results.labels.insert(key, format!("{key} command"));
-        results.stats.insert(key, Ok(Stats { wall: vec![ms(wall_ms)], cpu: vec![ms(cpu_ms)], max_rss_kib }));
+        let stats = Stats { wall: vec![ms(wall_ms)], cpu: vec![ms(cpu_ms)], max_rss_kib, output_bytes: None };
+        results.stats.insert(key, Ok(stats));
+    }
+
+    /// Records `key` as a run that wrote `bytes` in `wall_ms`.
+    fn put_written(results: &mut Results, key: &'static str, wall_ms: u64, bytes: u64) {
+        put(results, key, wall_ms, wall_ms, Some(50_000));
+        if let Some(Ok(stats)) = results.stats.get_mut(key) {
+            stats.output_bytes = Some(bytes);
+        }
     }
 
     /// Results of every job, with every target met.
@@ -353,6 +435,13 @@ mod tests {
         for key in ["rss-info", "rss-check", "rss-hash", "rss-convert"] {
             put(&mut results, key, 0, 0, Some(5_000));
         }
+        put(&mut results, "patch-cp-sync", 110, 20, None);
+        put_written(&mut results, "patch", 180, 64 << 20);
+        put_written(&mut results, "patch-v64", 200, 64 << 20);
+        for pair in Pair::ALL {
+            put_written(&mut results, pair.xdelta3(), 300, 14_737);
+            put_written(&mut results, pair.ours(), 250, 12_083);
+        }
         results
     }
 
@@ -366,8 +455,8 @@ mod tests {
 
     #[test]
     fn all_targets_met_is_success() {
-        let lines = table_lines(&all_met());
-        assert_eq!(target_count(&lines), 13);
+        let lines = table_lines(&all_met(), &[]);
+        assert_eq!(target_count(&lines), 20);
         assert!(missed_targets(&lines).is_empty());
         assert!(judge(&lines).is_ok());
     }
@@ -376,10 +465,10 @@ mod tests {
     fn a_missed_target_is_an_error_naming_the_row() {
         let mut results = all_met();
         put(&mut results, "hash", 180, 350, None);
-        let lines = table_lines(&results);
+        let lines = table_lines(&results, &[]);
         assert!(lines.iter().any(|line| line.cells[0] == "hash command" && line.cells[6] == "FAIL"));
         let error = judge(&lines).unwrap_err().to_string();
-        assert_eq!(error, "1 of 13 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
+        assert_eq!(error, "1 of 20 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
     }
 
     #[test]
@@ -405,11 +494,11 @@ mod tests {
         let mut results = all_met();
         put(&mut results, "verify", 2_000, 2_300, Some(100_000));
         put(&mut results, "verify-cached", 150, 100, None);
-        let lines = table_lines(&results);
+        let lines = table_lines(&results, &[]);
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "3 of 13 performance targets missed: \
+            "3 of 20 performance targets missed: \
              verify command [wall: 0.83x sha1sum, target <= 0.75x (>= 1.3x faster)]; \
              verify-cached command [wall: 0.07x verify --no-cache, target <= 0.05x (>= 20.0x faster)]; \
              verify command [max RSS: 97.7 MiB, target <= 64 MiB]"
@@ -420,11 +509,11 @@ mod tests {
     fn a_missing_rhash_leaves_its_target_unjudged() {
         let mut results = all_met();
         results.stats.insert("v-rhash", Err("rhash not found".to_owned()));
-        let lines = table_lines(&results);
+        let lines = table_lines(&results, &[]);
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "1 of 13 performance targets missed: verify command [wall: not judged, rhash skipped: rhash not found]"
+            "1 of 20 performance targets missed: verify command [wall: not judged, rhash skipped: rhash not found]"
         );
     }
 
@@ -433,14 +522,103 @@ mod tests {
         let mut results = all_met();
         results.stats.insert("ipl3-cli", Err("python3 -m venv failed: no venv module".to_owned()));
         results.stats.insert("rss-hash", Err("/usr/bin/time not found (apt-get install time)".to_owned()));
-        let lines = table_lines(&results);
-        assert_eq!(target_count(&lines), 13);
+        let lines = table_lines(&results, &[]);
+        assert_eq!(target_count(&lines), 20);
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "2 of 13 performance targets missed: \
+            "2 of 20 performance targets missed: \
              check command [wall: not judged, ipl3checksum CLI skipped: python3 -m venv failed: no venv module]; \
              rss-hash command [max RSS: not judged, skipped: /usr/bin/time not found (apt-get install time)]"
         );
+    }
+
+    #[test]
+    fn the_patching_rows_have_the_targets_of_issue_11() {
+        let targets: Vec<(&str, Metric, Option<&str>, String)> = rows()
+            .into_iter()
+            .filter(|row| row.group == Group::Patch)
+            .filter_map(|row| row.target.map(|t| (row.key, row.metric, row.baseline, format!("{t:?}"))))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("patch", Metric::Wall, Some("patch-cp-sync"), "RatioAtMost(2.0)".to_owned()),
+                ("make-patch-scattered", Metric::Wall, Some("xdelta3-scattered"), "TimeUnder(2s)".to_owned()),
+                ("make-patch-scattered", Metric::Size, Some("xdelta3-scattered"), "RatioAtMost(1.0)".to_owned()),
+                ("make-patch-inserted", Metric::Wall, Some("xdelta3-inserted"), "TimeUnder(2s)".to_owned()),
+                ("make-patch-inserted", Metric::Size, Some("xdelta3-inserted"), "RatioAtMost(1.0)".to_owned()),
+                ("make-patch-moved", Metric::Wall, Some("xdelta3-moved"), "TimeUnder(2s)".to_owned()),
+                ("make-patch-moved", Metric::Size, Some("xdelta3-moved"), "RatioAtMost(1.0)".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_patch_prints_and_judges_only_the_patching_rows() {
+        let lines = table_lines(&all_met(), &[Group::Patch]);
+        assert_eq!(lines.len(), 7 + 5 * Pair::ALL.len());
+        assert_eq!(target_count(&lines), 7);
+        assert!(judge(&lines).is_ok());
+        let size = lines.iter().find(|l| l.cells[0] == "make-patch-moved command" && l.cells[1] == "size").unwrap();
+        assert_eq!(size.cells[2..].to_vec(), ["12,083 B", "-", "0.82x xdelta3", "<= 1.00x", "pass"]);
+        let time = lines.iter().find(|l| l.cells[0] == "make-patch-moved command" && l.cells[1] == "wall").unwrap();
+        assert_eq!(time.cells[2..].to_vec(), ["250.0 ms", "250.0 ms", "0.83x xdelta3", "< 2.00 s", "pass"]);
+        // Rows of groups that did not run are not printed, so their targets are not missed.
+        let mut results = Results::default();
+        for key in ["patch-cp-sync", "patch", "patch-v64"] {
+            results.labels.insert(key, key.to_owned());
+            results.stats.insert(key, all_met().stats.remove(key).unwrap());
+        }
+        for pair in Pair::ALL {
+            for key in [pair.ours(), pair.xdelta3()] {
+                results.stats.insert(key, all_met().stats.remove(key).unwrap());
+            }
+        }
+        assert!(judge(&table_lines(&results, &[Group::Patch])).is_ok());
+        assert_eq!(target_count(&table_lines(&results, &[])), 20);
+        assert!(judge(&table_lines(&results, &[])).is_err());
+    }
+
+    #[test]
+    fn missed_patching_targets_are_named() {
+        let mut results = all_met();
+        put_written(&mut results, "patch", 230, 64 << 20);
+        put_written(&mut results, Pair::Inserted.ours(), 2_000, 12_083);
+        put_written(&mut results, Pair::Moved.ours(), 300, 15_000);
+        let error = judge(&table_lines(&results, &[Group::Patch])).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "3 of 7 performance targets missed: \
+             patch command [wall: 2.09x cp+sync, target <= 2.00x]; \
+             make-patch-inserted command [wall: 2.00 s, target < 2.00 s]; \
+             make-patch-moved command [size: 1.02x xdelta3, target <= 1.00x]"
+        );
+    }
+
+    #[test]
+    fn a_missing_xdelta3_leaves_the_size_targets_unjudged() {
+        let mut results = all_met();
+        for pair in Pair::ALL {
+            results.stats.insert(pair.xdelta3(), Err("xdelta3 not found".to_owned()));
+        }
+        let lines = table_lines(&results, &[Group::Patch]);
+        let error = judge(&lines).unwrap_err().to_string();
+        assert!(error.starts_with("3 of 7 performance targets missed: "), "{error}");
+        assert!(
+            error.contains("make-patch-scattered command [size: not judged, xdelta3 skipped: xdelta3 not found]"),
+            "{error}"
+        );
+        assert!(!error.contains("[wall"), "the time target is judged without xdelta3: {error}");
+    }
+
+    #[test]
+    fn sizes_have_thousands_separators() {
+        assert_eq!(format_bytes(0), "0 B");
+        assert_eq!(format_bytes(48), "48 B");
+        assert_eq!(format_bytes(999), "999 B");
+        assert_eq!(format_bytes(1_000), "1,000 B");
+        assert_eq!(format_bytes(65_576), "65,576 B");
+        assert_eq!(format_bytes(67_108_864), "67,108,864 B");
     }
 }
