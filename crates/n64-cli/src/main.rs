@@ -15,6 +15,10 @@ use n64_common::{init_logging, output};
 
 use crate::cli::{Cli, Command};
 
+/// The system allocator, with huge pages hinted for the whole ROM images some commands hold.
+#[global_allocator]
+static ALLOCATOR: n64_common::HugePageHint = n64_common::HugePageHint;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbosity);

@@ -2,6 +2,7 @@
 //! parsers, the batch runner, the JSON records, output and exit codes, progress, verbosity and
 //! logging, completion scripts and man pages. Files are read and written through `n64-io`.
 
+mod alloc;
 pub mod args;
 pub mod batch;
 mod describe;
@@ -14,6 +15,7 @@ mod progress;
 pub mod records;
 mod whole_file;
 
+pub use alloc::HugePageHint;
 pub use describe::{cic_decision, detection, order_decision, order_source_text};
 pub use docs::{DocCommand, completion_script, man_page};
 pub use exit::Exit;
