@@ -12,7 +12,7 @@ use n64_io::{ImageReader, Walked};
 use serde::Serialize;
 
 use crate::cli::ConvertArgs;
-use crate::own_files::replace_with_image;
+use crate::own_files::{replace_with_image, same_file};
 
 /// What happens to one ROM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,24 +137,6 @@ fn renamed_for(path: &Path, to: ByteOrder) -> Option<PathBuf> {
     let new_ext =
         if ext.chars().all(|c| !c.is_ascii_lowercase()) { to.name().to_uppercase() } else { to.name().to_owned() };
     Some(path.with_extension(new_ext))
-}
-
-/// Whether `a` and `b` name the same file: the same device and inode (which also catches hard
-/// links), or the same path after resolving symlinks. A missing file is no match.
-fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b))
-            && (a.dev(), a.ino()) == (b.dev(), b.ino())
-        {
-            return true;
-        }
-    }
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 fn process(path: &Path, args: &ConvertArgs) -> Result<Converted, Failure> {

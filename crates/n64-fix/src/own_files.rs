@@ -1,5 +1,5 @@
-//! The files n64-fix itself leaves in a collection, which its walks leave alone, and the one
-//! way it rewrites a file in place.
+//! The files n64-fix itself leaves in a collection, which its walks leave alone, the one
+//! way it rewrites a file in place, and how it tells that two paths are one file.
 
 use std::path::Path;
 
@@ -31,4 +31,22 @@ pub(crate) fn is_temporary(path: &Path) -> bool {
 /// Replaces `path` atomically with what `image` yields.
 pub(crate) fn replace_with_image(path: &Path, mut image: ImageReader) -> Result<(), Failure> {
     n64_io::atomic::replace(path, |out| image.copy_to(out, path).map(drop)).map_err(Failure::from)
+}
+
+/// Whether `a` and `b` name the same file: the same device and inode (which also catches hard
+/// links), or the same path after resolving symlinks. A missing file is no match.
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b))
+            && (a.dev(), a.ino()) == (b.dev(), b.ino())
+        {
+            return true;
+        }
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

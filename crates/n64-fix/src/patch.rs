@@ -17,6 +17,7 @@ use n64_patch::rom::{RomError, RomOptions, SourceCheck, Step, TargetCheck};
 use serde::Serialize;
 
 use crate::cli::PatchArgs;
+use crate::own_files::same_file;
 
 /// What was (or would be) written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,19 +97,6 @@ fn default_output(rom: &Path, patches: &[PathBuf], order: ByteOrder) -> PathBuf 
     name.push(".");
     name.push(order.name());
     rom.with_file_name(name)
-}
-
-/// Whether `a` and `b` name the same existing file (the same device and inode, or the same
-/// canonical path).
-fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-            return (a.dev(), a.ino()) == (b.dev(), b.ino());
-        }
-    }
-    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
 }
 
 /// A patch failure, on one line naming the patch (and the ROM where it is about the ROM).

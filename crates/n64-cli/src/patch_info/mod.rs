@@ -69,7 +69,8 @@ impl Outcome for Inspected<'_> {
                 counters.push("source_not_recorded");
                 counters.push(if applied.is_ok() { "applies" } else { "does_not_apply" });
             }
-            None => {}
+            // Counted as a bad patch CRC32 above.
+            Some((_, Verdict::Damaged { .. })) | None => {}
         }
         counters
     }

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use n64_common::{Failure, FailureKind};
 use n64_core::{ByteOrder, InspectOptions};
-use n64_patch::MAX_OUTPUT;
 use n64_patch::rom::{self, RomOptions, SourceMatch, TargetCheck};
+use n64_patch::{MAX_OUTPUT, bps, ups};
 use serde::Serialize;
 
 /// The ROM given with `--rom`.
@@ -49,18 +49,29 @@ pub(super) enum Verdict {
     /// The patch records no source; applied in `order`, it gave `applied`: the checksum that
     /// verified the result (if any), or why it does not apply.
     NotRecorded { order: ByteOrder, applied: Result<Option<&'static str>, String> },
+    /// The patch's own CRC32 is wrong: it is damaged, so it says nothing about the ROM.
+    Damaged { error: String },
 }
 
 impl Verdict {
     /// Whether this is a problem: the ROM is not the source, or the patch does not apply.
     pub(super) fn is_problem(&self) -> bool {
-        matches!(self, Verdict::NoMatch { .. } | Verdict::NotRecorded { applied: Err(_), .. })
+        matches!(self, Verdict::NoMatch { .. } | Verdict::NotRecorded { applied: Err(_), .. } | Verdict::Damaged { .. })
     }
 }
 
 /// Compares `patch` with the ROM; a patch that records no source is applied to it (in memory).
 pub(super) fn verdict(patch: &[u8], rom: &Rom) -> Result<Verdict, n64_patch::Error> {
-    Ok(match rom::source_match(patch, &rom.image, None)? {
+    let found = match rom::source_match(patch, &rom.image, None) {
+        Err(
+            error @ (n64_patch::Error::Bps(bps::Error::PatchCrc { .. })
+            | n64_patch::Error::Ups(ups::Error::PatchCrc { .. })),
+        ) => {
+            return Ok(Verdict::Damaged { error: error.to_string() });
+        }
+        other => other?,
+    };
+    Ok(match found {
         SourceMatch::Matches { order, by, reverse, .. } => Verdict::Matches { order, by, reverse },
         SourceMatch::NoMatch { expected, found } => Verdict::NoMatch { expected, found },
         SourceMatch::NotCarried { order, .. } => {
@@ -106,6 +117,7 @@ pub(super) fn lines(rom: &Rom, verdict: &Verdict) -> Vec<(&'static str, String)>
             lines.push(("source", "not recorded by the patch".to_owned()));
             lines.push(("result", result_text(applied)));
         }
+        Verdict::Damaged { error } => lines.push(("source", format!("not checked: the patch is damaged ({error})"))),
     }
     lines
 }
@@ -131,6 +143,7 @@ pub(super) fn record(rom: &Rom, verdict: &Verdict) -> VerdictRecord {
         Verdict::NotRecorded { order, applied } => {
             ("not_recorded", Some(order.name()), false, Some(applied.is_ok()), Some(result_text(applied)))
         }
+        Verdict::Damaged { error } => ("damaged", None, false, Some(false), Some(error.clone())),
     };
     VerdictRecord {
         rom: n64_common::records::path_text(&rom.path),

@@ -574,15 +574,17 @@ fn make_patch_bps_applies_with_bps_apply_in_the_order_it_was_made_in() {
     same(&applied, &Order::V64.store(&target)).unwrap();
 }
 
+/// Runs `n64-fix make-patch DIR/ORIGINAL DIR/MODIFIED -o DIR/OUT`.
+fn make_patch(dir: &Path, out: &str, original: &str, modified: &str) -> Output {
+    run(&["make-patch", "-o"], &[dir.join(out), dir.join(original), dir.join(modified)])
+}
+
 #[test]
 fn make_patch_ips_applies_with_ips_util() {
     let rom = original(Cic::C6102, 13);
     let target = modified(&rom, 13, Block::Appended);
     let dir = scene(&[("orig.n64", &Order::N64.store(&rom)), ("mod.v64", &Order::V64.store(&target))]);
-    let out = run(
-        &["make-patch", "-o"],
-        &[dir.path().join("hack.ips"), dir.path().join("orig.n64"), dir.path().join("mod.v64")],
-    );
+    let out = make_patch(dir.path(), "hack.ips", "orig.n64", "mod.v64");
     assert_eq!(code(&out), 0, "{}", out.transcript());
     let patch = std::fs::read(dir.path().join("hack.ips")).unwrap();
     let Some(applied) = ips_util_apply(&rom, &patch) else { return };
@@ -602,10 +604,7 @@ fn make_patch_ips_around_the_eof_offset_applies_with_ips_util() {
         }
         target[0x45_4F40..0x45_4F44].fill(0);
         let dir = scene(&[("orig.z64", &rom), ("mod.z64", &target)]);
-        let out = run(
-            &["make-patch", "-o"],
-            &[dir.path().join("hack.ips"), dir.path().join("orig.z64"), dir.path().join("mod.z64")],
-        );
+        let out = make_patch(dir.path(), "hack.ips", "orig.z64", "mod.z64");
         assert_eq!(code(&out), 0, "{}", out.transcript());
         let patch = std::fs::read(dir.path().join("hack.ips")).unwrap();
         let Some(applied) = ips_util_apply(&rom, &patch) else { return };
@@ -619,18 +618,10 @@ fn make_patch_ips_refuses_a_change_beyond_16_mib() {
     let mut target = rom.clone();
     target[0x100_8000] ^= 1;
     let dir = scene(&[("orig.z64", &rom), ("mod.z64", &target)]);
-    let out = unchanged(dir.path(), || {
-        run(
-            &["make-patch", "-o"],
-            &[dir.path().join("hack.ips"), dir.path().join("orig.z64"), dir.path().join("mod.z64")],
-        )
-    });
+    let out = unchanged(dir.path(), || make_patch(dir.path(), "hack.ips", "orig.z64", "mod.z64"));
     assert_refused(&out, &["hack.ips", "16 MiB", "bps"]);
     // BPS has no such limit.
-    let out = run(
-        &["make-patch", "-o"],
-        &[dir.path().join("hack.bps"), dir.path().join("orig.z64"), dir.path().join("mod.z64")],
-    );
+    let out = make_patch(dir.path(), "hack.bps", "orig.z64", "mod.z64");
     assert_eq!(code(&out), 0, "{}", out.transcript());
     let patch = std::fs::read(dir.path().join("hack.bps")).unwrap();
     let Some(applied) = bps_apply(&rom, &patch) else { return };
