@@ -1,0 +1,1 @@
+//! The RDP's texture formats, decoded to RGBA8, and PNG output.
