@@ -81,8 +81,9 @@ pub fn python_digests(path: &Path) -> Option<PyDigests> {
 }
 
 /// The PyPI packages the tests use as oracles, installed by `cargo xtask oracles` (and by
-/// `cargo xtask ci`) into a virtual environment: `python-bps-continued` (BPS), `ips-util` (IPS).
-pub const ORACLE_PACKAGES: [&str; 2] = ["python-bps-continued", "ips-util"];
+/// `cargo xtask ci`) into a virtual environment: `python-bps-continued` (BPS), `ips-util` (IPS),
+/// `lz4` (the reference liblz4's raw blocks, for libdragon's compressed assets).
+pub const ORACLE_PACKAGES: [&str; 3] = ["python-bps-continued", "ips-util", "lz4"];
 
 /// The oracle virtual environment: `$N64_ORACLE_VENV`, else `target/oracle-venv` in the
 /// workspace.
