@@ -14,7 +14,8 @@ pub const TARGETS: [(&str, Target); 4] =
 /// The input as a ROM image, scanned for TOCs; every TOC also parses at its own offset.
 ///
 /// Invariants: no panic; every entry's offset is at most the image length and its name is
-/// non-empty printable ASCII shorter than the entry; extents lie inside the image.
+/// non-empty printable ASCII shorter than the entry, a base name (no separators, not `.` or
+/// `..`); extents lie inside the image.
 pub fn rompak(data: &[u8]) {
     let _ = rompak::Toc::parse(data, 0);
     for toc in rompak::find_tocs(data) {
@@ -23,7 +24,8 @@ pub fn rompak(data: &[u8]) {
         for (index, entry) in toc.entries.iter().enumerate() {
             assert!(entry.offset as usize <= data.len());
             assert!(!entry.name.is_empty() && entry.name.len() < toc.entry_size as usize - 4);
-            assert!(entry.name.bytes().all(|b| (0x20..0x7F).contains(&b)));
+            assert!(entry.name.bytes().all(|b| (0x20..0x7F).contains(&b) && b != b'/' && b != b'\\'));
+            assert!(entry.name != "." && entry.name != "..");
             let extent = toc.extent(index, data).expect("an entry inside the image has an extent");
             assert!(extent.start <= extent.end && extent.end <= data.len());
         }

@@ -1,6 +1,8 @@
 //! Zelda 64 file tables built in the test from the published layout (entries of four big-endian
 //! words; entry 0 makerom, entry 2 the table itself), with Yaz0 files made by crunch64.
 
+#![allow(clippy::cast_possible_truncation, reason = "test images are far below 4 GiB")]
+
 use n64_assets::container::dmadata::{
     self, BuildInfo, Compression, DmaEntry, DmaTable, Error, FileKind, find_build_strings, find_dmadata,
 };
@@ -22,7 +24,15 @@ struct Built {
     data: Vec<Option<Vec<u8>>>,
 }
 
-const BUILD: &[u8] = b"zelda@srd44\0\0\0\0\000-07-31 17:04:16\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+/// The build string block as in Majora's Mask (USA): the builder, NUL-padded to 16 bytes, the
+/// date, NUL-padded to 0x30 bytes.
+fn build_block() -> Vec<u8> {
+    let mut block = b"zelda@srd44".to_vec();
+    block.resize(16, 0);
+    block.extend_from_slice(b"00-07-31 17:04:16");
+    block.resize(0x30, 0);
+    block
+}
 
 /// A retail-like compressed ROM: header and boot code, makerom up to 0x1060, `boot` (with the
 /// build string at its end), then the table, then every file packed 16-byte aligned (plain, or
@@ -33,8 +43,8 @@ fn build(files: Vec<File>, empties: usize, with_build_string: bool) -> Built {
     rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
     let mut boot = rng.bytes(0x2000);
     if with_build_string {
-        let at = boot.len() - BUILD.len();
-        boot[at..].copy_from_slice(BUILD);
+        let at = boot.len() - 0x30;
+        boot[at..].copy_from_slice(&build_block());
     }
     rom.extend_from_slice(&boot);
     let table = rom.len();
@@ -93,23 +103,19 @@ fn words(entry: &DmaEntry) -> [u32; 4] {
 
 #[test]
 fn a_synthetic_game_has_its_table_found_and_classified() {
+    use FileKind::{Absent, Compressed, Empty, Plain};
     let built = game();
     let table = find_dmadata(&built.rom).expect("the table");
     assert_eq!(table.offset, built.table);
     assert_eq!(table.entries.iter().map(words).collect::<Vec<_>>(), built.words);
     let kinds: Vec<FileKind> = table.entries.iter().map(|e| e.kind).collect();
-    use FileKind::{Absent, Compressed, Empty, Plain};
     let yaz0 = Compressed(Compression::Yaz0);
     assert_eq!(kinds, [Plain, Plain, Plain, yaz0, Plain, Absent, yaz0, Plain, yaz0, Empty, Empty]);
     assert_eq!(table.entries.iter().map(|e| e.index).collect::<Vec<_>>(), (0..11).collect::<Vec<_>>());
-    let build = table.build.expect("the build string before the table");
+    let info = table.build.expect("the build string before the table");
     assert_eq!(
-        build,
-        BuildInfo {
-            offset: built.table - BUILD.len(),
-            builder: "zelda@srd44".into(),
-            date: Some("00-07-31 17:04:16".into())
-        }
+        info,
+        BuildInfo { offset: built.table - 0x30, builder: "zelda@srd44".into(), date: Some("00-07-31 17:04:16".into()) }
     );
     // Every stored file's bytes are where the entry says: plain ones equal, Yaz0 ones decompress
     // (by crunch64) to the original.
@@ -155,7 +161,10 @@ fn a_decompressed_rom_is_all_plain() {
     let again = find_dmadata(&rom).expect("the table");
     assert_eq!((again.offset, again.build.clone(), again.entries.len()), (dest, None, 11));
     assert!(again.entries.iter().all(|e| matches!(e.kind, FileKind::Plain | FileKind::Absent | FileKind::Empty)));
-    assert_eq!(again.entries[3].rom_range(), Some(again.entries[3].vrom_start as usize..again.entries[3].vrom_end as usize));
+    assert_eq!(
+        again.entries[3].rom_range(),
+        Some(again.entries[3].vrom_start as usize..again.entries[3].vrom_end as usize)
+    );
 }
 
 #[test]
@@ -177,7 +186,8 @@ fn with_word(index: usize, field: usize, value: u32) -> (Vec<u8>, usize) {
 
 #[test]
 fn tables_that_do_not_validate_are_not_found() {
-    let cases: Vec<((usize, usize, u32), fn(&Error) -> bool)> = vec![
+    type Case = ((usize, usize, u32), fn(&Error) -> bool);
+    let cases: Vec<Case> = vec![
         ((0, 1, 0x1070), |e| matches!(e, Error::NoTable { index: 0, .. })),
         ((1, 0, 0x1000), |e| matches!(e, Error::NoTable { index: 1, .. })),
         ((2, 2, 0x1234), |e| matches!(e, Error::NotSelf { .. })),
@@ -221,12 +231,12 @@ fn a_decoy_before_the_table_is_passed_over() {
 #[test]
 fn build_strings_alone_are_not_tables() {
     let mut rom = vec![0u8; 0x4000];
-    rom[0x1000..0x1000 + BUILD.len()].copy_from_slice(BUILD);
+    rom[0x1000..0x1030].copy_from_slice(&build_block());
     assert_eq!(find_build_strings(&rom).len(), 1);
     assert_eq!(find_dmadata(&rom), None);
     // And a table without one is still found, without build information.
     let mut built = game();
-    let b = built.table - BUILD.len();
+    let b = built.table - 0x30;
     built.rom[b..b + 6].copy_from_slice(b"ZELDA@");
     let table = find_dmadata(&built.rom).unwrap();
     assert_eq!((table.offset, table.build), (built.table, None));

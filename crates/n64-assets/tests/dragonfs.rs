@@ -1,6 +1,8 @@
 //! DragonFS images built the way libdragon's `mkdfs` builds them, placed in ROMs the way
 //! `n64tool` places them; hostile graphs; real ROMs.
 
+#![allow(clippy::cast_possible_truncation, reason = "test images are far below 4 GiB")]
+
 mod libdragon;
 
 use libdragon::{Node, RomFile, Written, dca3_lz4, get32, mkdfs, n64tool, put32, write_toc};
@@ -117,7 +119,7 @@ fn a_rom_made_by_n64tool_is_found_through_its_toc() {
 #[test]
 fn images_without_a_toc_are_found_at_any_offset() {
     let (dfs_image, written) = mkdfs(&tree(), false);
-    for at in [dragonfs::DEFAULT_OFFSET, 0x1234_5, 0x2003] {
+    for at in [dragonfs::DEFAULT_OFFSET, 0x12_3455, 0x2003] {
         let mut rom = vec![0xA5u8; at];
         rom.extend_from_slice(&dfs_image);
         rom.extend_from_slice(&[0x5A; 100]);
@@ -172,10 +174,7 @@ fn a_truncated_identity_sector_is_an_error() {
 
 /// A small image to damage: root = [dir "d" -> [file "f"], file "g"].
 fn small() -> (Vec<u8>, Vec<Written>) {
-    mkdfs(
-        &[Node::Dir("d", vec![Node::File("f", b"ffff".to_vec())]), Node::File("g", b"gg".to_vec())],
-        false,
-    )
+    mkdfs(&[Node::Dir("d", vec![Node::File("f", b"ffff".to_vec())]), Node::File("g", b"gg".to_vec())], false)
 }
 
 fn entry_of<'a>(written: &'a [Written], path: &str) -> &'a Written {
@@ -290,7 +289,7 @@ fn depth_100_is_followed_and_101_is_an_error() {
     let leaf = entries.last().unwrap();
     assert_eq!((leaf.depth, leaf.path.len()), (100, 100 * 2 + 4));
     let (image, written) = mkdfs(&[nested(101)], false);
-    let deepest = written.iter().filter(|w| w.file.is_none()).next_back().unwrap().entry;
+    let deepest = written.iter().rfind(|w| w.file.is_none()).unwrap().entry;
     assert_eq!(Dfs::parse(&image, 0).unwrap().walk(), Err(Error::TooDeep { at: deepest, depth: 101 }));
 }
 
@@ -335,10 +334,10 @@ proptest! {
             let at = at % (image.len() - 3);
             put32(&mut image, at, if huge { value.wrapping_mul(0x0101_0101) } else { value });
         }
-        if let Ok(dfs) = Dfs::parse(&image, 0) {
-            if let Ok(entries) = dfs.walk() {
-                check(&image, &dfs, &entries);
-            }
+        if let Ok(dfs) = Dfs::parse(&image, 0)
+            && let Ok(entries) = dfs.walk()
+        {
+            check(&image, &dfs, &entries);
         }
         for found in find_dragonfs(&image) {
             check(&image, &found, &found.walk().unwrap());
@@ -352,10 +351,10 @@ proptest! {
             image[at..at + 4].copy_from_slice(&[0xFF; 4]);
             image[at + 4..at + 17].copy_from_slice(b"DragonFS 2.0\0");
         }
-        if let Ok(dfs) = Dfs::parse(&image, at.saturating_sub(4)) {
-            if let Ok(entries) = dfs.walk() {
-                check(&image, &dfs, &entries);
-            }
+        if let Ok(dfs) = Dfs::parse(&image, at.saturating_sub(4))
+            && let Ok(entries) = dfs.walk()
+        {
+            check(&image, &dfs, &entries);
         }
         let _ = find_dragonfs(&image);
     }

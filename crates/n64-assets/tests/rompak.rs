@@ -1,6 +1,8 @@
 //! rompak TOCs laid out as libdragon's `n64tool --toc` writes them, at the offsets real ROMs
 //! have them, and bytes that only look like one.
 
+#![allow(clippy::cast_possible_truncation, reason = "test images are far below 4 GiB")]
+
 mod libdragon;
 
 use libdragon::{RomFile, n64tool, put32, write_toc};
@@ -23,11 +25,8 @@ fn a_rom_made_like_n64tool_has_its_toc_found() {
     let found = &tocs[0];
     assert_eq!((found.offset, found.toc_size, found.entry_size), (0x1000, 1024, 64));
     let entries: Vec<(&str, usize)> = found.entries.iter().map(|e| (e.name.as_str(), e.offset as usize)).collect();
-    // n64tool keeps the first 59 bytes of each name.
-    assert_eq!(
-        entries,
-        [("build/game.elf.stripped", offsets[0]), ("game.sym", offsets[1]), ("game.dfs", offsets[2])]
-    );
+    // n64tool keeps the base name of each file.
+    assert_eq!(entries, [("game.elf.stripped", offsets[0]), ("game.sym", offsets[1]), ("game.dfs", offsets[2])]);
     assert_eq!(found.find_ext(".dfs").map(|e| e.offset as usize), Some(offsets[2]));
     assert_eq!(found.find_ext(".sym").map(|e| e.name.as_str()), Some("game.sym"));
     assert_eq!(found.find_ext(".wav"), None);

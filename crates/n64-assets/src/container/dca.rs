@@ -263,7 +263,7 @@ mod tests {
         let mut a = vec![b'D', b'C', b'A', version];
         a.extend_from_slice(&level.to_be_bytes());
         a.extend_from_slice(&flags.to_be_bytes());
-        a.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        a.extend_from_slice(&u32::try_from(payload.len()).unwrap().to_be_bytes());
         a.extend_from_slice(&original.to_be_bytes());
         if version >= b'3' {
             a.extend_from_slice(&8u32.to_be_bytes());
@@ -289,9 +289,7 @@ mod tests {
 
     #[test]
     fn window_sizes_follow_the_flag_table() {
-        let sizes: Vec<u32> = (0..8)
-            .map(|code| parse(&asset(b'3', 1, code, b"", 0)).unwrap().window_size())
-            .collect();
+        let sizes: Vec<u32> = (0..8).map(|code| parse(&asset(b'3', 1, code, b"", 0)).unwrap().window_size()).collect();
         let k = 1024;
         assert_eq!(sizes, [16 * k, 8 * k, 4 * k, 2 * k, 32 * k, 64 * k, 128 * k, 256 * k]);
     }
@@ -312,7 +310,7 @@ mod tests {
         // One literal "x": a 2-byte block may declare at most 510 bytes.
         let too_big = asset(b'3', 1, 0, b"\x10x", 511);
         assert_eq!(decompress(&too_big), Err(Error::TooLarge { declared: 511, limit: 510 }));
-        let over_cap = asset(b'3', 1, 0, &[0; 40_000], 9 << 20);
+        let over_cap = asset(b'3', 1, 0, &vec![0; 40_000], 9 << 20);
         assert_eq!(decompress(&over_cap), Err(Error::TooLarge { declared: 9 << 20, limit: 8 << 20 }));
         let short = asset(b'3', 1, 0, b"\x10x", 2);
         assert_eq!(decompress(&short), Err(Error::SizeMismatch { expected: 2, found: 1 }));

@@ -102,7 +102,9 @@ pub enum Error {
         end: u32,
     },
     /// An entry's ROM range is empty, reversed or outside the image.
-    #[error("file table at {table:#x}: entry {index} ROM range {start:#x}..{end:#x} is not inside the image ({len:#x})")]
+    #[error(
+        "file table at {table:#x}: entry {index} ROM range {start:#x}..{end:#x} is not inside the image ({len:#x})"
+    )]
     BadRomRange {
         /// Offset of the table.
         table: usize,
@@ -225,7 +227,7 @@ impl DmaTable {
             return Err(not_self("its ROM start is not the table's offset"));
         }
         let size = vrom_end.checked_sub(vrom_start).ok_or(not_self("its VROM end is before its start"))? as usize;
-        if size % ENTRY_LEN != 0 || size < 3 * ENTRY_LEN {
+        if !size.is_multiple_of(ENTRY_LEN) || size < 3 * ENTRY_LEN {
             return Err(not_self("its size is not a whole number of entries, at least three"));
         }
         let end = table.saturating_add(size);
@@ -336,11 +338,7 @@ mod tests {
         let summary: Vec<_> = found.iter().map(|b| (b.offset, b.builder.as_str(), b.date.as_deref())).collect();
         assert_eq!(
             summary,
-            [
-                (0x10, "zelda@srd44", Some("00-07-31 17:04:16")),
-                (0x50, "zelda@srd022j", None),
-                (0x60, "zelda@", None),
-            ]
+            [(0x10, "zelda@srd44", Some("00-07-31 17:04:16")), (0x50, "zelda@srd022j", None), (0x60, "zelda@", None),]
         );
     }
 

@@ -78,6 +78,8 @@ pub const FLAGS_FILE: u32 = 0;
 /// Type of a directory entry.
 pub const FLAGS_DIR: u32 = 1;
 
+/// The root directory's first entry: sector 1.
+const ROOT_ENTRY: u32 = 256;
 /// Offsets of the entry fields.
 const PATH: usize = 8;
 const FILE_POINTER: usize = 0xFC;
@@ -187,7 +189,7 @@ pub enum Located {
 }
 
 /// A DragonFS image whose identity sector checks out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Dfs<'a> {
     image: &'a [u8],
     /// Offset of the image (its identity sector) in the ROM.
@@ -229,6 +231,18 @@ pub enum Kind {
     Directory,
 }
 
+/// Everything but the ROM's bytes (only their length).
+impl std::fmt::Debug for Dfs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dfs")
+            .field("image_len", &self.image.len())
+            .field("offset", &self.offset)
+            .field("identity", &self.identity)
+            .field("located", &self.located)
+            .finish()
+    }
+}
+
 impl<'a> Dfs<'a> {
     /// Checks the identity sector at `offset` of the ROM `image`: flags 0xFFFFFFFF and the path
     /// `DragonFS 2.0`. Says nothing about the rest: [`walk`](Dfs::walk) does.
@@ -261,7 +275,7 @@ impl<'a> Dfs<'a> {
         let mut visited = HashSet::new();
         let mut entries = Vec::new();
         // Each frame: the next entry of a directory (0: done), that directory's path and depth.
-        let mut stack: Vec<(u32, String, usize)> = vec![(SECTOR_SIZE as u32, String::new(), 0)];
+        let mut stack: Vec<(u32, String, usize)> = vec![(ROOT_ENTRY, String::new(), 0)];
         // The pointer that led to the frame's next entry, for messages: (entry offset, field).
         let mut came_from = (dfs, "first entry");
         while let Some(top) = stack.last_mut() {
@@ -358,6 +372,7 @@ fn check_name(field: &[u8]) -> Result<&str, &'static str> {
 /// when [`Dfs::walk`] succeeds: the string `DragonFS 2.0` also sits in libdragon's code.
 pub fn find_dragonfs(image: &[u8]) -> Vec<Dfs<'_>> {
     let mut candidates: Vec<(usize, Located)> = Vec::new();
+    #[allow(clippy::case_sensitive_file_extension_comparisons, reason = "the runtime's match is case-sensitive")]
     for toc in rompak::find_tocs(image) {
         for entry in toc.entries.iter().filter(|e| e.name.ends_with(".dfs")) {
             let located = Located::Toc { toc: toc.offset, name: entry.name.clone() };

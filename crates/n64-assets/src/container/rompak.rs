@@ -128,7 +128,8 @@ pub struct Toc {
 pub struct TocEntry {
     /// Offset of the file in the image (at most the image length).
     pub offset: u32,
-    /// The file's name: printable ASCII, non-empty (n64tool stores the base name of its input).
+    /// The file's name: non-empty printable ASCII without `/` or `\`, not `.` or `..` (n64tool
+    /// stores the base name of its input), so it is safe as a file name.
     pub name: String,
 }
 
@@ -138,7 +139,8 @@ impl Toc {
     /// Rules: the magic; `entry_size` at least 5 (an offset and a NUL) and `num_entries` at least
     /// 1, both below the runtime's limit of 1024; `toc_size` holds the header and every entry; all
     /// of that lies inside the image; every entry's offset is at most the image length and its
-    /// name is NUL-terminated within the entry, non-empty and printable ASCII.
+    /// name is NUL-terminated within the entry, non-empty, printable ASCII and a base name (no
+    /// `/` or `\`, not `.` or `..`).
     pub fn parse(image: &[u8], offset: usize) -> Result<Toc, Error> {
         let toc = offset;
         let len = image.len();
@@ -180,6 +182,9 @@ impl Toc {
                 }
                 if !name.iter().all(|&b| (0x20..0x7F).contains(&b)) {
                     return Err(bad_name("not printable ASCII"));
+                }
+                if name.iter().any(|&b| b == b'/' || b == b'\\') || name == b"." || name == b".." {
+                    return Err(bad_name("a path, not a file name"));
                 }
                 let name = String::from_utf8_lossy(name).into_owned();
                 Ok(TocEntry { offset: file, name })
@@ -269,5 +274,9 @@ mod tests {
         assert!(matches!(set(b"", 0), Err(Error::BadName { why: "empty", .. })));
         assert!(matches!(set(b"a\tb", 0), Err(Error::BadName { why: "not printable ASCII", .. })));
         assert!(matches!(set(&[b'a'; 60], 0), Err(Error::BadName { why: "no NUL within the entry", .. })));
+        for path in [&b"a/b"[..], b"..", b".", b"\\x", b"/"] {
+            assert!(matches!(set(path, 0), Err(Error::BadName { why: "a path, not a file name", .. })));
+        }
+        assert!(set(b"...", 0).is_ok());
     }
 }

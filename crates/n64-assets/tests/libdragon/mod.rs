@@ -5,6 +5,7 @@
 //! parser's answers with the builder's.
 
 #![allow(dead_code, unreachable_pub)]
+#![allow(clippy::cast_possible_truncation, reason = "test images are far below 4 GiB")]
 
 /// A file or directory for [`mkdfs`].
 #[derive(Debug, Clone)]
@@ -139,7 +140,7 @@ pub struct RomFile<'a> {
 /// A ROM as `n64tool --toc` lays it out: a 4 KiB header and boot code, the 1 KiB TOC at the next
 /// 16-byte boundary, each file at its alignment, then padding to a multiple of 16 KiB. Returns
 /// the image, the TOC's offset and each file's offset.
-pub fn n64tool(files: &[RomFile<'_>]) -> (Vec<u8>, usize, Vec<usize>) {
+pub fn n64tool<'a>(files: &[RomFile<'a>]) -> (Vec<u8>, usize, Vec<usize>) {
     let mut rom = vec![0u8; 0x1000];
     rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
     let toc = rom.len().next_multiple_of(16);
@@ -153,7 +154,9 @@ pub fn n64tool(files: &[RomFile<'_>]) -> (Vec<u8>, usize, Vec<usize>) {
         rom.extend_from_slice(file.data);
     }
     rom.resize(rom.len().next_multiple_of(16 * 1024), 0);
-    write_toc(&mut rom, toc, files.iter().map(|f| f.name).zip(offsets.iter().copied()));
+    // n64tool stores the base name: what follows the last `/` or `\`.
+    let base = |name: &'a str| name.rsplit(['/', '\\']).next().unwrap_or(name);
+    write_toc(&mut rom, toc, files.iter().map(|f| base(f.name)).zip(offsets.iter().copied()));
     (rom, toc, offsets)
 }
 
