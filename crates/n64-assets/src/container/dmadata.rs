@@ -189,7 +189,7 @@ impl DmaEntry {
     pub fn rom_range(&self) -> Option<Range<usize>> {
         let start = self.rom_start as usize;
         match self.kind {
-            FileKind::Plain => Some(start..start + self.vrom_size() as usize),
+            FileKind::Plain => Some(start..start.saturating_add(self.vrom_size() as usize)),
             FileKind::Compressed(_) => Some(start..self.rom_end as usize),
             FileKind::Absent | FileKind::Empty => None,
         }

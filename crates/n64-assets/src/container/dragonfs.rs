@@ -270,7 +270,7 @@ impl<'a> Dfs<'a> {
     /// that succeeds has followed every pointer.
     pub fn walk(&self) -> Result<Vec<DfsEntry>, Error> {
         let dfs = self.offset;
-        let region = &self.image[dfs..];
+        let region = self.image.get(dfs..).unwrap_or_default();
         let limit = region.len() / SECTOR_SIZE;
         let mut visited = HashSet::new();
         let mut entries = Vec::new();

@@ -30,17 +30,21 @@ fn be16(bytes: &[u8], offset: usize) -> Option<u16> {
 }
 
 /// Every offset where `needle` starts in `haystack` (overlapping matches included), in order.
+///
+/// The search looks for one byte of the needle (its first byte other than 0x00 and 0xFF, the
+/// bytes ROM padding is made of) and compares the rest around each hit.
 fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    let mut from = 0;
+    let anchor = needle.iter().position(|&b| b != 0 && b != 0xFF).unwrap_or(0);
+    let mut from = anchor;
     std::iter::from_fn(move || {
-        let (&first, rest) = needle.split_first()?;
+        let &byte = needle.get(anchor)?;
         loop {
             let window = haystack.get(from..)?;
-            let at = from + window.iter().position(|&b| b == first)?;
-            from = at + 1;
-            let tail = at + 1;
-            if haystack.get(tail..tail + rest.len()) == Some(rest) {
-                return Some(at);
+            let hit = from + window.iter().position(|&b| b == byte)?;
+            from = hit + 1;
+            let start = hit - anchor;
+            if haystack.get(start..start + needle.len()) == Some(needle) {
+                return Some(start);
             }
         }
     })
@@ -62,6 +66,11 @@ mod tests {
         assert_eq!(find_all(b"TOC", b"TOC0").count(), 0);
         assert_eq!(find_all(b"", b"a").count(), 0);
         assert_eq!(find_all(b"abc", b"").count(), 0);
+        // The anchor is the first byte other than 0x00 and 0xFF.
+        assert_eq!(find_all(b"\0\0\0\x10\0\0\x10", b"\0\0\x10").collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(find_all(b"\0\x10", b"\0\0\x10").count(), 0);
+        assert_eq!(find_all(b"\xFF\xFF\xFFD", b"\xFF\xFFD").collect::<Vec<_>>(), [1]);
+        assert_eq!(find_all(&[0; 5], &[0, 0]).count(), 4);
     }
 
     #[test]
