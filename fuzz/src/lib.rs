@@ -2,9 +2,11 @@
 //! that crate's corpus replay test (`crates/CRATE/tests/fuzz_corpus.rs`) can include just it.
 
 pub mod archive_targets;
+pub mod container_targets;
 pub mod dat_targets;
 pub mod patch_targets;
 pub mod targets;
+pub mod texture_targets;
 
 /// A fuzz target: takes arbitrary bytes, panics when an invariant fails.
 pub type Target = fn(&[u8]);
@@ -16,6 +18,8 @@ pub fn find(name: &str) -> Option<Target> {
         .chain(dat_targets::TARGETS.iter())
         .chain(archive_targets::TARGETS.iter())
         .chain(patch_targets::TARGETS.iter())
+        .chain(texture_targets::TARGETS.iter())
+        .chain(container_targets::TARGETS.iter())
         .find(|(n, _)| *n == name)
         .map(|&(_, target)| target)
 }

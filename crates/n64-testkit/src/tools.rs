@@ -81,8 +81,10 @@ pub fn python_digests(path: &Path) -> Option<PyDigests> {
 }
 
 /// The PyPI packages the tests use as oracles, installed by `cargo xtask oracles` (and by
-/// `cargo xtask ci`) into a virtual environment: `python-bps-continued` (BPS), `ips-util` (IPS).
-pub const ORACLE_PACKAGES: [&str; 2] = ["python-bps-continued", "ips-util"];
+/// `cargo xtask ci`) into a virtual environment: `python-bps-continued` (BPS), `ips-util` (IPS),
+/// `n64img` and `pigment64` (RDP textures), `lz4` (the reference liblz4's raw blocks, for
+/// libdragon's compressed assets).
+pub const ORACLE_PACKAGES: [&str; 5] = ["python-bps-continued", "ips-util", "n64img", "pigment64", "lz4"];
 
 /// The oracle virtual environment: `$N64_ORACLE_VENV`, else `target/oracle-venv` in the
 /// workspace.
