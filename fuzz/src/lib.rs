@@ -2,6 +2,7 @@
 //! that crate's corpus replay test (`crates/CRATE/tests/fuzz_corpus.rs`) can include just it.
 
 pub mod archive_targets;
+pub mod codec_targets;
 pub mod container_targets;
 pub mod dat_targets;
 pub mod patch_targets;
@@ -20,6 +21,7 @@ pub fn find(name: &str) -> Option<Target> {
         .chain(patch_targets::TARGETS.iter())
         .chain(texture_targets::TARGETS.iter())
         .chain(container_targets::TARGETS.iter())
+        .chain(codec_targets::TARGETS.iter())
         .find(|(n, _)| *n == name)
         .map(|&(_, target)| target)
 }
