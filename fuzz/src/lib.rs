@@ -5,6 +5,7 @@ pub mod archive_targets;
 pub mod container_targets;
 pub mod dat_targets;
 pub mod patch_targets;
+pub mod scan_targets;
 pub mod targets;
 pub mod texture_targets;
 
@@ -20,6 +21,7 @@ pub fn find(name: &str) -> Option<Target> {
         .chain(patch_targets::TARGETS.iter())
         .chain(texture_targets::TARGETS.iter())
         .chain(container_targets::TARGETS.iter())
+        .chain(scan_targets::TARGETS.iter())
         .find(|(n, _)| *n == name)
         .map(|&(_, target)| target)
 }
