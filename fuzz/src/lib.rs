@@ -6,6 +6,7 @@ pub mod codec_targets;
 pub mod container_targets;
 pub mod dat_targets;
 pub mod patch_targets;
+pub mod scan_targets;
 pub mod targets;
 pub mod texture_targets;
 
@@ -22,6 +23,7 @@ pub fn find(name: &str) -> Option<Target> {
         .chain(texture_targets::TARGETS.iter())
         .chain(container_targets::TARGETS.iter())
         .chain(codec_targets::TARGETS.iter())
+        .chain(scan_targets::TARGETS.iter())
         .find(|(n, _)| *n == name)
         .map(|&(_, target)| target)
 }

@@ -10,6 +10,8 @@
 //! Such boot code is recognised by CRC32 only; it does not pass the console's IPL2 checksum
 //! and would not boot. libdragon's open-source IPL3 (public domain) is used as is.
 
+mod assets;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -313,6 +315,9 @@ struct RomEntry {
     boot_code: Option<&'static str>,
     check_code: CheckCodeEntry,
     homebrew: Option<HomebrewEntry>,
+    /// What `n64 assets` finds (`assets.z64` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assets: Option<assets::Assets>,
 }
 
 #[derive(Debug, Serialize)]
@@ -398,6 +403,7 @@ fn build_rom(spec: &RomSpec) -> Result<(Vec<u8>, Entry)> {
             rtc: hb.rtc,
             region_free: hb.region_free,
         }),
+        assets: None,
     };
     Ok((stored, Entry::Rom(Box::new(entry))))
 }
@@ -429,6 +435,34 @@ pub fn generate() -> Result<Vec<(String, Vec<u8>)>> {
         ensure!(manifest.files.insert(spec.name, entry).is_none(), "duplicate fixture {}", spec.name);
         files.push((spec.name.to_owned(), bytes));
     }
+
+    // The asset fixture: blocks, containers and textures at documented offsets.
+    let (rom, found) = assets::build().context("building assets.z64")?;
+    let description = "libdragon IPL3, z64, 128 KiB: a rompak TOC, a DragonFS image (nested directories, an LZ4 \
+                       compressed asset, a Yaz0 file), a Zelda-like file table (two Yaz0 files), loose Yaz0, Yay0 and \
+                       MIO0 blocks (crunch64), three textures (RGBA16 gradient, I4 checkerboard, CI4 icon)";
+    let stored_code = u64::from_be_bytes(rom[0x10..0x18].try_into()?);
+    let entry = RomEntry {
+        description,
+        format: "z64",
+        order_source: "magic",
+        size: rom.len(),
+        trailing_bytes: 0,
+        title: "ASSETS FIXTURE",
+        game_code: "NAFE",
+        cic: Some(Cic::C6102.name()),
+        boot_code: Some("libdragon"),
+        check_code: CheckCodeEntry {
+            stored: hex64(stored_code),
+            computed: Some(hex64(oracle_check_code(&rom, Cic::C6102))),
+            valid: None,
+            padded: rom.len() < CHECKED_LEN,
+        },
+        homebrew: None,
+        assets: Some(found),
+    };
+    ensure!(manifest.files.insert("assets.z64", Entry::Rom(Box::new(entry))).is_none(), "duplicate assets.z64");
+    files.push(("assets.z64".to_owned(), rom));
 
     // Files that are not ROMs, for the error paths. The short ones are cut from 6102-short.z64.
     let base = specs.iter().find(|s| s.name == "6102-short.z64").context("6102-short.z64 spec")?;

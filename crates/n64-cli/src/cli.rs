@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use n64_common::args::{byte_order_parser, parse_check_code_cic, parse_cic};
+use n64_assets::scan::AssetKind;
+use n64_assets::texture::{Format, PaletteFormat};
+use n64_common::args::{byte_order_parser, parse_check_code_cic, parse_cic, parse_offset};
 use n64_common::{DocCommand, Verbosity};
 use n64_core::{ByteOrder, CicKind};
 
@@ -57,6 +59,45 @@ pub(crate) enum Command {
     /// source, or a patch does not apply; 2 a file is missing, unreadable, empty, damaged or no
     /// patch, or the ROM cannot be read.
     PatchInfo(PatchInfoArgs),
+    /// List what is inside ROMs: Yaz0, Yay0 and MIO0 blocks, libdragon's rompak TOC and
+    /// DragonFS files, the Zelda 64 file table.
+    ///
+    /// Each ROM is read whole (at most 256 MiB, any byte order) and scanned as big-endian bytes.
+    /// A compressed block counts only when its whole stream decodes; a block at the start of a
+    /// container's file is listed once, as that file, with its codec. Tables that look like
+    /// containers but do not read whole are warnings on stderr.
+    ///
+    /// Exit codes: 0 every ROM was scanned (warnings included); 2 a file is missing, unreadable
+    /// or not a ROM.
+    Assets(AssetsArgs),
+    /// Write what `n64 assets` finds in a ROM into a directory, decompressed, with an index.
+    ///
+    /// DragonFS files go under DIR/dragonfs/ at their paths (DIR/dragonfs-OFFSET/ when a ROM
+    /// holds several images), rompak TOC files under DIR/toc/ by name, Zelda files as
+    /// DIR/dmadata/NNNN_VROMSTART.bin, loose blocks as DIR/blocks/OFFSET.KIND.bin (offsets and
+    /// VROM starts in hex); DIR/index.json lists every file written with its offset, sizes and
+    /// SHA-1. Compressed data is written decompressed; what cannot be decoded (DCA levels other
+    /// than LZ4, unknown Zelda codecs) is written as stored, with a warning. Files are created
+    /// atomically with the ROM's permissions. The ROM is never written.
+    ///
+    /// A non-empty DIR is refused unless --force; even then, symbolic links inside DIR are never
+    /// followed and the ROM itself is never replaced.
+    ///
+    /// Exit codes: 0 everything was written; 2 the ROM cannot be read, DIR is refused, or a file
+    /// could not be written (the others are).
+    Extract(ExtractArgs),
+    /// Decode one texture of a ROM to a PNG, or draw a contact sheet of the bytes at an offset
+    /// in every format.
+    ///
+    /// Formats: rgba16 rgba32 ia4 ia8 ia16 i4 i8 ci4 ci8; CI textures need --palette. Texels
+    /// are packed continuously, 4-bit ones two per byte; narrow fields are widened by bit
+    /// replication as the RDP does. With --sheet (and no --format), the bytes at --offset are
+    /// drawn in every format at widths 16, 32 and 64 (or --width), --height rows each, labelled,
+    /// to spot textures by eye.
+    ///
+    /// Exit codes: 0 the PNG was written; 2 the texture runs past the end of the ROM, OUT exists
+    /// (without --force) or cannot be written, or the ROM cannot be read.
+    Texture(TextureArgs),
     #[command(flatten)]
     Docs(DocCommand),
 }
@@ -177,6 +218,73 @@ pub(crate) struct PatchInfoArgs {
     /// Patch files: IPS, IPS32, UPS, BPS, APS or VCDIFF (xdelta3), recognised by content.
     #[arg(required = true, value_name = "PATCH")]
     pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssetsArgs {
+    /// One JSON record per asset, a record per ROM, then a summary record.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// ROM files (any byte order, at most 256 MiB).
+    #[arg(required = true, value_name = "ROM")]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExtractArgs {
+    /// The ROM (any byte order, at most 256 MiB).
+    #[arg(value_name = "ROM")]
+    pub(crate) rom: PathBuf,
+    /// The directory to write into (created if missing).
+    #[arg(short, long = "output", value_name = "DIR")]
+    pub(crate) output: PathBuf,
+    /// Only these kinds: yaz0 yay0 mio0 dfs_file dmadata_file toc_entry (comma-separated or
+    /// repeated).
+    #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    pub(crate) only: Vec<AssetKind>,
+    /// Write into a non-empty DIR, replacing files of the same names (never the ROM, never
+    /// through a symbolic link).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_field_names)]
+pub(crate) struct TextureArgs {
+    /// The ROM (any byte order, at most 256 MiB).
+    #[arg(value_name = "ROM")]
+    pub(crate) rom: PathBuf,
+    /// Where the texture starts in the big-endian ROM (decimal, or hex with 0x).
+    #[arg(long, value_name = "OFF", value_parser = parse_offset)]
+    pub(crate) offset: usize,
+    /// The texture format: rgba16 rgba32 ia4 ia8 ia16 i4 i8 ci4 ci8.
+    #[arg(long, value_name = "FMT", required_unless_present = "sheet", conflicts_with = "sheet")]
+    pub(crate) format: Option<Format>,
+    /// Width in texels (with --sheet: the one width to show instead of 16, 32 and 64).
+    #[arg(long, value_name = "W", required_unless_present = "sheet")]
+    pub(crate) width: Option<u32>,
+    /// Height in texels (with --sheet: rows per tile, default 64).
+    #[arg(long, value_name = "H", required_unless_present = "sheet")]
+    pub(crate) height: Option<u32>,
+    /// Where the palette (TLUT) of a CI texture starts (decimal, or hex with 0x).
+    #[arg(long, value_name = "OFF", value_parser = parse_offset)]
+    pub(crate) palette: Option<usize>,
+    /// The palette entries' format.
+    #[arg(long, value_name = "FMT", default_value = "rgba16", requires = "palette")]
+    pub(crate) palette_format: PaletteFormat,
+    /// Draw a labelled contact sheet of the bytes at --offset in every format.
+    #[arg(long)]
+    pub(crate) sheet: bool,
+    /// The PNG file to write.
+    #[arg(short, long = "output", value_name = "OUT")]
+    pub(crate) output: PathBuf,
+    /// Replace OUT if it exists (never the ROM).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+fn parse_kind(s: &str) -> Result<AssetKind, String> {
+    s.parse().map_err(|e: n64_assets::scan::ParseKindError| e.to_string())
 }
 
 #[cfg(test)]

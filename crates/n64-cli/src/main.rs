@@ -1,12 +1,16 @@
 //! `n64`: inspect Nintendo 64 ROM images and collections. It never writes to its inputs.
 
+mod assets;
 mod check;
 mod cli;
+mod extract;
 mod hash;
 mod info;
 mod patch_info;
 mod scan;
+mod texture;
 mod verify;
+mod whole_rom;
 
 use std::process::ExitCode;
 
@@ -29,6 +33,9 @@ fn main() -> ExitCode {
         Command::Hash(args) => hash::run(args, cli.verbosity),
         Command::Verify(args) => verify::run(args, cli.verbosity),
         Command::PatchInfo(args) => patch_info::run(args, cli.verbosity),
+        Command::Assets(args) => assets::run(args, cli.verbosity),
+        Command::Extract(args) => extract::run(args, cli.verbosity),
+        Command::Texture(args) => texture::run(args, cli.verbosity),
         Command::Docs(docs) => docs.run(Cli::command()),
     };
     output::exit_code("n64", result)

@@ -31,3 +31,22 @@ pub fn parse_check_code_cic(s: &str) -> Result<CicKind, String> {
     }
     Ok(kind)
 }
+
+/// An offset or size: decimal, or hexadecimal after `0x` (`4096`, `0x1000`, `0X1_000`
+/// with underscores between digits).
+///
+/// ```
+/// use n64_common::args::parse_offset;
+/// assert_eq!(parse_offset("0x1000"), Ok(4096));
+/// assert_eq!(parse_offset("4_096"), Ok(4096));
+/// assert!(parse_offset("0x").is_err());
+/// assert!(parse_offset("-1").is_err());
+/// ```
+pub fn parse_offset(s: &str) -> Result<usize, String> {
+    let digits = s.replace('_', "");
+    let parsed = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        Some(hex) => usize::from_str_radix(hex, 16),
+        None => digits.parse(),
+    };
+    parsed.map_err(|e| format!("{s:?} is not an offset (decimal, or hex after 0x): {e}"))
+}

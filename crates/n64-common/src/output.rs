@@ -152,21 +152,39 @@ impl Printer {
             return Ok(());
         }
         let header: Vec<String> = std::mem::take(&mut self.columns).iter().map(|c| c.to_uppercase()).collect();
-        let rows = std::mem::take(&mut self.rows);
-        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-        for row in &rows {
-            for (i, cell) in row.iter().enumerate() {
-                if let Some(width) = widths.get_mut(i) {
-                    *width = (*width).max(cell.chars().count());
-                }
-            }
-        }
-        for row in std::iter::once(&header).chain(&rows) {
-            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
-            writeln!(self.out, "{}", cells.join("  ").trim_end())?;
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.insert(0, header);
+        for line in align(&rows) {
+            writeln!(self.out, "{line}")?;
         }
         Ok(())
     }
+}
+
+/// The rows of a table as lines, each column padded to its widest cell and two spaces between
+/// columns, without trailing spaces.
+///
+/// ```
+/// let rows = [vec!["A".to_owned(), "B".to_owned()], vec!["long".to_owned(), "x".to_owned()]];
+/// assert_eq!(n64_common::output::align(&rows), ["A     B", "long  x"]);
+/// ```
+pub fn align(rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let width = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width),
+                None => widths.push(width),
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect()
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.

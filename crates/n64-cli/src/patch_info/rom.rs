@@ -1,42 +1,21 @@
 //! `--rom`: the ROM read whole and made big-endian, and whether it is a patch's source.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use n64_common::{Failure, FailureKind};
-use n64_core::{ByteOrder, InspectOptions};
+use n64_common::Failure;
+use n64_core::ByteOrder;
 use n64_patch::rom::{self, RomOptions, SourceMatch, TargetCheck};
 use n64_patch::{MAX_OUTPUT, bps, ups};
 use serde::Serialize;
 
-/// The ROM given with `--rom`.
-#[derive(Debug)]
-pub(super) struct Rom {
-    pub(super) path: PathBuf,
-    /// The order it is stored in.
-    pub(super) order: ByteOrder,
-    /// The image, big-endian.
-    pub(super) image: Vec<u8>,
-}
+use crate::whole_rom::WholeRom;
 
-/// Reads the ROM, finds its byte order (n64-core, from its first bytes) and converts it to
-/// big-endian in memory.
+/// The ROM given with `--rom`: read whole and made big-endian.
+pub(super) type Rom = WholeRom;
+
+/// Reads the ROM (at most n64-patch's largest output) and converts it to big-endian in memory.
 pub(super) fn load(path: &Path) -> Result<Rom, Failure> {
-    let mut image = n64_common::read_whole(path, MAX_OUTPUT)?;
-    let size = image.len() as u64;
-    let found = n64_core::identify(&image, size, InspectOptions::default()).map_err(|e| n64_io::Error::rom(path, e))?;
-    let order = found.order;
-    if found.trailing_bytes > 0 {
-        return Err(Failure::new(
-            path,
-            FailureKind::TrailingBytes,
-            format!(
-                "size {size:#x} is not a whole number of {}-byte words, as the {order} byte order needs",
-                order.unit()
-            ),
-        ));
-    }
-    n64_core::convert(&mut image, order, ByteOrder::Z64).map_err(|e| n64_io::Error::rom(path, e))?;
-    Ok(Rom { path: path.to_path_buf(), order, image })
+    crate::whole_rom::load(path, MAX_OUTPUT)
 }
 
 /// Whether the ROM is a patch's source.

@@ -1,6 +1,7 @@
 //! Integration tests of the `n64` binary, against the committed fixtures (`testdata/`) and
 //! generated trees. Every test also asserts that `n64` changed no input file.
 
+mod assets;
 mod check;
 mod defects;
 mod hash;

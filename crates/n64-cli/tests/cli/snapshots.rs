@@ -152,3 +152,29 @@ fn patch_info_errors_json() {
 fn help_of_patch_info() {
     insta::assert_snapshot!(transcript(&["patch-info", "--help"]));
 }
+
+#[test]
+fn assets_text() {
+    insta::assert_snapshot!(transcript(&["assets", "roms/assets.z64", "roms/6102-short.z64", "roms/truncated.z64"]));
+}
+
+#[test]
+fn assets_json() {
+    insta::assert_snapshot!(transcript(&["assets", "--json", "roms/assets.z64", "roms/6102-short.z64"]));
+}
+
+/// `n64 extract` on the asset fixture: what it prints, the tree it writes, and index.json.
+#[test]
+fn extract_tree_and_index() {
+    let scene = Scene::with_fixtures();
+    let run = scene.run(n64_binary(), ["extract", "roms/assets.z64", "-o", "out"]);
+    let tree: Vec<String> =
+        n64_testkit::files::tree(&scene.path().join("out")).iter().map(|p| p.display().to_string()).collect();
+    let index = std::fs::read_to_string(scene.path().join("out/index.json")).unwrap();
+    insta::assert_snapshot!(format!("{}--- tree\n{}\n--- index.json\n{index}", run.transcript(), tree.join("\n")));
+}
+
+#[test]
+fn help_of_extract() {
+    insta::assert_snapshot!(transcript(&["extract", "--help"]));
+}
