@@ -27,13 +27,16 @@ fn scan_default(image: &[u8]) -> Scan {
     found
 }
 
+/// By offset: a placed block's codec, stored length and original bytes.
+type Placed = BTreeMap<usize, (Codec, usize, Vec<u8>)>;
+
 /// Places crunch64 blocks of `originals` (each with its codec) at random offsets of `len` random
 /// bytes, without overlaps; returns the image and, by offset, the block's codec, stored length and
 /// original bytes.
-fn embed(len: usize, originals: &[(Codec, Vec<u8>)], seed: u64) -> (Vec<u8>, BTreeMap<usize, (Codec, usize, Vec<u8>)>) {
+fn embed(len: usize, originals: &[(Codec, Vec<u8>)], seed: u64) -> (Vec<u8>, Placed) {
     let mut rng = Rng(seed);
     let mut image = rng.bytes(len);
-    let mut placed: BTreeMap<usize, (Codec, usize, Vec<u8>)> = BTreeMap::new();
+    let mut placed = Placed::new();
     for (codec, original) in originals {
         let block = common::compress(*codec, original);
         loop {
@@ -104,12 +107,11 @@ fn magics_in_random_bytes_are_not_blocks() {
         image[at..at + 4].copy_from_slice(&codec.magic());
         if planted % 10 == 0 {
             put32(&mut image, at + 4, 0x40 + (planted as u32 % 0x100));
-            match codec {
-                Codec::Yaz0 => image[at + 8..at + 16].fill(0),
-                _ => {
-                    put32(&mut image, at + 8, 0x14);
-                    put32(&mut image, at + 12, 0x20);
-                }
+            if codec == Codec::Yaz0 {
+                image[at + 8..at + 16].fill(0);
+            } else {
+                put32(&mut image, at + 8, 0x14);
+                put32(&mut image, at + 12, 0x20);
             }
         }
         planted += 1;
