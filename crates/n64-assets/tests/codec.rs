@@ -222,6 +222,20 @@ fn references_before_the_start() {
         decode(Codec::Yaz0, &block, &limits()),
         Err(Error::ReferenceBeforeStart { codec: Codec::Yaz0, offset: 0x13, distance: 3, produced: 2 })
     );
+    // The same in blocks large enough for the decoder's whole-group path (declared 0x1000
+    // bytes, 64 stream bytes): a reference first, and a literal then distance 2.
+    let mut block = b"Yaz0\0\0\x10\0\0\0\0\0\0\0\0\0\x00\x10\x00".to_vec();
+    block.resize(HEADER_LEN + 64, 0);
+    assert_eq!(
+        decode(Codec::Yaz0, &block, &limits()),
+        Err(Error::ReferenceBeforeStart { codec: Codec::Yaz0, offset: 0x11, distance: 1, produced: 0 })
+    );
+    let mut block = b"Yaz0\0\0\x10\0\0\0\0\0\0\0\0\0\x80a\x10\x01".to_vec();
+    block.resize(HEADER_LEN + 64, 0);
+    assert_eq!(
+        decode(Codec::Yaz0, &block, &limits()),
+        Err(Error::ReferenceBeforeStart { codec: Codec::Yaz0, offset: 0x12, distance: 2, produced: 1 })
+    );
     // Yay0 and MIO0, size 4: a literal, then a link of distance 0x1000 (link 0x1FFF), read at 0x14.
     for codec in [Codec::Yay0, Codec::Mio0] {
         let mut block = codec.magic().to_vec();

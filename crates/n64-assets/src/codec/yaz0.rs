@@ -6,6 +6,9 @@ use super::{Area, Codec, Decoded, Error, HEADER_LEN, LONG_MAX, copy_back};
 /// The longest group: a code byte and eight 3-byte references.
 const GROUP_LEN: usize = 1 + 8 * 3;
 
+/// The most a group can produce: eight of the longest references.
+const GROUP_MAX_OUT: usize = 8 * 0x111;
+
 /// The most `stream` bytes after the header can decode to. The densest token is the 3-byte
 /// reference (273 bytes for 3 + 1/8 stream bytes), so full groups of eight of them are best; a
 /// last, partial group fills its bytes with 3-byte references, then a 2-byte one (17 bytes) or a
@@ -33,6 +36,50 @@ pub(super) fn decode(input: &[u8], size: usize) -> Result<Decoded, Error> {
     let mut at = 0;
     let mut pos = HEADER_LEN;
     loop {
+        // A whole group of the longest kind (25 bytes) is in the input, and the output has room
+        // for the most it can produce: no end checks inside, and the output can be full only at
+        // the group's end. (The bytes read past a shorter group are not used: `consumed` and
+        // the result are those of the bytes the tokens take.)
+        if size - at >= GROUP_MAX_OUT
+            && let Some(group) = input.get(pos..pos + GROUP_LEN)
+        {
+            let group: &[u8; GROUP_LEN] = group.try_into().expect("GROUP_LEN bytes");
+            let code = group[0];
+            if code == 0xFF {
+                // Eight literals.
+                out[at..at + 8].copy_from_slice(&group[1..9]);
+                at += 8;
+                pos += 9;
+                continue;
+            }
+            let mut next = 1;
+            for bit in (0..8).rev() {
+                if code >> bit & 1 != 0 {
+                    out[at] = group[next];
+                    next += 1;
+                    at += 1;
+                } else {
+                    let reference = pos + next;
+                    let (b1, b2) = (group[next], group[next + 1]);
+                    let distance = (usize::from(b1 & 0x0F) << 8 | usize::from(b2)) + 1;
+                    let length = if b1 >> 4 == 0 {
+                        next += 3;
+                        usize::from(group[next - 1]) + 0x12
+                    } else {
+                        next += 2;
+                        usize::from(b1 >> 4) + 2
+                    };
+                    copy_back(&mut out, at, distance, length)
+                        .map_err(|e| e.into_error(Codec::Yaz0, reference, distance, length, at, size))?;
+                    at += length;
+                }
+            }
+            pos += next;
+            if at == size {
+                return Ok(Decoded { data: out, consumed: pos });
+            }
+            continue;
+        }
         let Some(&code) = input.get(pos) else { return Err(truncated(pos, at)) };
         pos += 1;
         // The code bits still to use, at the top of a 32-bit register; zeros shift in below.
