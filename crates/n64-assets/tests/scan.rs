@@ -464,3 +464,18 @@ fn deep_long_paths_repeated_over_many_entries_are_refused_not_built() {
     let [Warning::DragonFs(error)] = found.warnings.as_slice() else { panic!("{:?}", found.warnings) };
     assert!(error.to_string().contains("paths take more than"), "{error}");
 }
+
+#[test]
+fn tiny_blocks_everywhere_are_listed_up_to_the_limit() {
+    // An 18-byte Yaz0 block (one literal) repeated: 2 MiB of them would be 116 508 blocks.
+    let block = b"Yaz0\0\0\0\x01\0\0\0\0\0\0\0\0\x80z";
+    let image: Vec<u8> = block.iter().copied().cycle().take(2 << 20).collect();
+    let found = scan(&image, &ScanOptions::default());
+    let limit = image.len() / n64_assets::scan::ASSET_SPACING + n64_assets::scan::EXTRA_ASSETS;
+    assert_eq!(found.assets.len(), limit);
+    assert!(found.assets.iter().all(|a| a.kind == AssetKind::Yaz0 && a.size == block.len()));
+    let [Warning::TooManyAssets { offset, limit: l }] = found.warnings.as_slice() else {
+        panic!("{:?}", found.warnings)
+    };
+    assert_eq!((*offset, *l), (limit * block.len(), limit));
+}
