@@ -1,4 +1,4 @@
-//! The scanner: everything [`codec`](crate::codec) and [`container`](crate::container) can find
+//! The scanner: everything [`codec`] and [`container`](crate::container) can find
 //! in a whole ROM image, in one call.
 //!
 //! [`scan`] looks at the big-endian (z64-order) image for:
