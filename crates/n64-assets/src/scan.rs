@@ -24,11 +24,14 @@
 //! None of these containers marks Deflate streams (Rare's and some iQue games' formats have no
 //! table a scanner can trust), so none are looked for.
 //!
-//! Memory and time are bounded whatever the input: each block is decoded once and only its sizes
-//! are kept; trial decodes in each MiB of the image may produce at most
-//! [`ScanOptions::work_per_mib`] bytes between them (32 MiB by default, far above what real
-//! ROMs need), after which that MiB's remaining candidates are skipped with a
-//! [`Warning::WorkLimit`].
+//! Memory and time are bounded whatever the input: each candidate is decoded once, one at a time,
+//! and only the sizes of the blocks found are kept (failed candidates leave nothing behind);
+//! trial decodes in each MiB of the image may declare at most [`ScanOptions::work_per_mib`] bytes
+//! between them (32 MiB by default, far above what real ROMs need), after which that MiB's
+//! remaining candidates are skipped with a [`Warning::WorkLimit`]; at most one loose block per
+//! [`ASSET_SPACING`] (256) bytes of image plus [`EXTRA_ASSETS`] (4096) is listed, and as many
+//! containers' files ([`Warning::TooManyAssets`] beyond that). Real ROMs are far from these
+//! limits; a hostile image cannot make the scan's memory much larger than the image itself.
 //!
 //! ```
 //! use n64_assets::codec::Codec;
@@ -50,7 +53,7 @@
 //! assert!(found.warnings.is_empty());
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -65,6 +68,12 @@ const MIB: usize = 1 << 20;
 
 /// The default of [`ScanOptions::work_per_mib`]: 32 MiB of decoded bytes per MiB of image.
 pub const DEFAULT_WORK_PER_MIB: u64 = 32 << 20;
+
+/// At most one asset per this many bytes of image (plus [`EXTRA_ASSETS`]): the scan's memory
+/// stays a fraction of the image's whatever the image holds.
+pub const ASSET_SPACING: usize = 256;
+/// The assets allowed beyond one per [`ASSET_SPACING`] bytes.
+pub const EXTRA_ASSETS: usize = 4096;
 
 /// What every trial decode costs on top of the bytes it declares: the allocation, the header
 /// checks. It bounds the number of tiny trials as the declared sizes bound the big ones.
@@ -332,6 +341,15 @@ pub enum Warning {
         /// Why.
         error: dca::Error,
     },
+    /// More assets than one per [`ASSET_SPACING`] bytes of image plus [`EXTRA_ASSETS`]: the
+    /// loose blocks from `offset` on, or a container's files beyond the limit, are not listed.
+    #[error("more than {limit} assets (one per 256 bytes of image, plus 4096): not listed from {offset:#x} on")]
+    TooManyAssets {
+        /// Where listing stopped (a block's offset, or the container's).
+        offset: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The trial decodes of one MiB reached [`ScanOptions::work_per_mib`]; its later candidates
     /// were not tried.
     #[error(
@@ -382,23 +400,22 @@ pub struct Scan {
 pub fn scan(image: &[u8], options: &ScanOptions) -> Scan {
     let mut trials = Trials::new(image, options);
     trials.find_blocks();
-    let mut found = Found::default();
+    let mut found = Found { max_assets: trials.max_assets, ..Found::default() };
     tocs(image, &mut trials, &mut found);
     dragonfs_images(image, &mut trials, &mut found);
     dmadata_table(image, &mut trials, &mut found);
-    for (offset, block) in &trials.outcomes {
-        if let Outcome::Block { codec, consumed, size, claimed: false } = *block {
-            found.assets.push(Asset {
-                kind: AssetKind::of_block(codec),
-                offset: *offset,
-                size: consumed,
-                decompressed_size: Some(size),
-                path: None,
-                encoding: Encoding::Block(codec),
-                container: None,
-                dma: None,
-            });
-        }
+    for (&offset, block) in trials.blocks.iter().filter(|(_, b)| !b.claimed) {
+        let codec = block.codec;
+        found.assets.push(Asset {
+            kind: AssetKind::of_block(codec),
+            offset,
+            size: block.consumed,
+            decompressed_size: Some(block.size),
+            path: None,
+            encoding: Encoding::Block(codec),
+            container: None,
+            dma: None,
+        });
     }
     found.assets.sort_by(|a, b| (a.offset, a.kind, &a.path).cmp(&(b.offset, b.kind, &b.path)));
     found.containers.sort_by_key(|c| c.offset);
@@ -413,25 +430,61 @@ struct Found {
     assets: Vec<Asset>,
     containers: Vec<Container>,
     warnings: Vec<Warning>,
+    /// How many containers' files may be listed (as many as loose blocks may be).
+    max_assets: usize,
+    /// Whether a file was left out for the limit (warned once).
+    full: bool,
+}
+
+impl Found {
+    /// Whether another file of the container at `container` may be listed; when not, a warning
+    /// (once) says where listing stopped.
+    fn room(&mut self, container: usize) -> bool {
+        if self.assets.len() < self.max_assets {
+            return true;
+        }
+        if !self.full {
+            self.full = true;
+            self.warnings.push(Warning::TooManyAssets { offset: container, limit: self.max_assets });
+        }
+        false
+    }
+}
+
+/// A block the loose pass decoded whole.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    codec: Codec,
+    /// The bytes its stream used.
+    consumed: usize,
+    /// Its decoded size.
+    size: u64,
+    /// Whether a container's file starts with it (then it is reported as that file).
+    claimed: bool,
 }
 
 /// What decoding at an offset gave.
 #[derive(Clone, Debug)]
 enum Outcome {
-    /// A block of `consumed` bytes decoding to `size`; `claimed` once a container's file starts
-    /// with it.
-    Block { codec: Codec, consumed: usize, size: u64, claimed: bool },
+    /// A block of `consumed` bytes decoding to `size`.
+    Block { codec: Codec, consumed: usize, size: u64 },
     /// No block (with the whole rest of the image as input, so with any shorter input too).
     Failed(codec::Error),
 }
 
-/// The trial decodes: one per offset, remembered, within each MiB's work budget.
+/// The trial decodes, within each MiB's work budget: the loose blocks found, and the decodes
+/// made for containers' files (each offset once).
 struct Trials<'a> {
     image: &'a [u8],
     options: &'a ScanOptions,
-    /// Every offset decoded, and what it gave.
-    outcomes: std::collections::BTreeMap<usize, Outcome>,
-    /// Work spent per MiB of the image, and how many candidates were refused there.
+    /// How many assets the scan may report: one per 256 bytes of image, plus 4096.
+    max_assets: usize,
+    /// The loose pass's blocks, by offset (at most `max_assets`).
+    blocks: BTreeMap<usize, Block>,
+    /// Decodes made for containers' files where the loose pass has no block (at most one per
+    /// file reported).
+    lookups: HashMap<usize, Outcome>,
+    /// Work spent per MiB of the image, how many candidates were refused there, and the first.
     work: HashMap<usize, (u64, usize, usize)>,
     warnings: Vec<Warning>,
     stats: Stats,
@@ -442,7 +495,9 @@ impl<'a> Trials<'a> {
         Trials {
             image,
             options,
-            outcomes: std::collections::BTreeMap::new(),
+            max_assets: image.len() / ASSET_SPACING + EXTRA_ASSETS,
+            blocks: BTreeMap::new(),
+            lookups: HashMap::new(),
             work: HashMap::new(),
             warnings: Vec::new(),
             stats: Stats::default(),
@@ -450,7 +505,7 @@ impl<'a> Trials<'a> {
     }
 
     /// The loose-block pass: every magic, in offset order, skipping those inside a block
-    /// already decoded.
+    /// already decoded; it stops when it has `max_assets` blocks.
     fn find_blocks(&mut self) {
         let image = self.image;
         let mut inside_until = 0;
@@ -460,49 +515,44 @@ impl<'a> Trials<'a> {
             if at < inside_until {
                 continue;
             }
-            if let Some(Outcome::Block { consumed, .. }) = self.decode(codec, at) {
+            if let Some(Outcome::Block { codec, consumed, size }) = self.decode(codec, at) {
+                if self.blocks.len() == self.max_assets {
+                    self.warnings.push(Warning::TooManyAssets { offset: at, limit: self.max_assets });
+                    break;
+                }
+                self.blocks.insert(at, Block { codec, consumed, size, claimed: false });
                 inside_until = at + consumed;
             }
         }
         self.finish_windows();
     }
 
-    /// Decodes the block of `codec` at `at` (the whole rest of the image as its input), once:
-    /// `None` when the work limit of its MiB is reached.
-    fn decode(&mut self, codec: Codec, at: usize) -> Option<&Outcome> {
-        if self.outcomes.contains_key(&at) {
-            return self.outcomes.get(&at);
-        }
+    /// Decodes the block of `codec` at `at` with the whole rest of the image as its input;
+    /// `None` when the work limit of its MiB is reached. Nothing is kept.
+    fn decode(&mut self, codec: Codec, at: usize) -> Option<Outcome> {
         let input = &self.image[at..];
-        let outcome = match codec::header(codec, input, &self.options.limits) {
-            Err(error) => Outcome::Failed(error),
-            Ok(header) => {
-                let window = self.work.entry(at / MIB).or_insert((0, 0, at));
-                let cost = header.decoded_size as u64 + TRIAL_COST;
-                if window.0 + cost > self.options.work_per_mib {
-                    if window.1 == 0 {
-                        window.2 = at;
-                    }
-                    window.1 += 1;
-                    return None;
-                }
-                window.0 += cost;
-                self.stats.decoded += 1;
-                match codec::decode(codec, input, &self.options.limits) {
-                    Ok(decoded) => {
-                        self.stats.blocks += 1;
-                        Outcome::Block {
-                            codec,
-                            consumed: decoded.consumed,
-                            size: decoded.data.len() as u64,
-                            claimed: false,
-                        }
-                    }
-                    Err(error) => Outcome::Failed(error),
-                }
-            }
+        let header = match codec::header(codec, input, &self.options.limits) {
+            Ok(header) => header,
+            Err(error) => return Some(Outcome::Failed(error)),
         };
-        Some(self.outcomes.entry(at).or_insert(outcome))
+        let window = self.work.entry(at / MIB).or_insert((0, 0, at));
+        let cost = header.decoded_size as u64 + TRIAL_COST;
+        if window.0 + cost > self.options.work_per_mib {
+            if window.1 == 0 {
+                window.2 = at;
+            }
+            window.1 += 1;
+            return None;
+        }
+        window.0 += cost;
+        self.stats.decoded += 1;
+        Some(match codec::decode(codec, input, &self.options.limits) {
+            Ok(decoded) => {
+                self.stats.blocks += 1;
+                Outcome::Block { codec, consumed: decoded.consumed, size: decoded.data.len() as u64 }
+            }
+            Err(error) => Outcome::Failed(error),
+        })
     }
 
     /// One warning per MiB whose work limit refused candidates (called after each pass).
@@ -521,20 +571,29 @@ impl<'a> Trials<'a> {
         }
     }
 
-    /// The block a container's file at `offset..end` starts with, when it starts with a magic.
-    /// A block that lies within the file is claimed: it is not reported loose.
+    /// The block a container's file at `offset..end` starts with, when it starts with a magic:
+    /// the loose pass's block there (claimed when it lies within the file: it is then not
+    /// reported loose), else a decode made for the file (remembered, never reported loose).
     fn block_at(&mut self, offset: usize, end: usize) -> FileBlock {
         let Some(codec) = self.image.get(offset..end).and_then(Codec::from_magic) else { return FileBlock::NoMagic };
-        match self.decode(codec, offset) {
-            None => FileBlock::NotTried,
-            Some(Outcome::Failed(error)) => FileBlock::Failed(error.clone()),
-            Some(&Outcome::Block { consumed, .. }) if consumed > end - offset => FileBlock::PastEnd { consumed },
-            Some(&Outcome::Block { size, .. }) => {
-                if let Some(Outcome::Block { claimed, .. }) = self.outcomes.get_mut(&offset) {
-                    *claimed = true;
-                }
-                FileBlock::Block { codec, size }
+        if let Some(block) = self.blocks.get_mut(&offset) {
+            if block.consumed > end - offset {
+                return FileBlock::PastEnd { consumed: block.consumed };
             }
+            block.claimed = true;
+            return FileBlock::Block { codec: block.codec, size: block.size };
+        }
+        let outcome = if let Some(outcome) = self.lookups.get(&offset) {
+            outcome.clone()
+        } else {
+            let Some(outcome) = self.decode(codec, offset) else { return FileBlock::NotTried };
+            self.lookups.insert(offset, outcome.clone());
+            outcome
+        };
+        match outcome {
+            Outcome::Failed(error) => FileBlock::Failed(error),
+            Outcome::Block { consumed, .. } if consumed > end - offset => FileBlock::PastEnd { consumed },
+            Outcome::Block { codec, size, .. } => FileBlock::Block { codec, size },
         }
     }
 
@@ -583,6 +642,9 @@ fn tocs(image: &[u8], trials: &mut Trials<'_>, found: &mut Found) {
             }
         };
         for (index, entry) in toc.entries.iter().enumerate() {
+            if !found.room(toc.offset) {
+                break;
+            }
             let Some(extent) = toc.extent(index, image) else { continue };
             let (encoding, decompressed_size) = trials.file_encoding(extent.start, extent.end);
             found.assets.push(Asset {
@@ -645,6 +707,9 @@ fn dragonfs_images(image: &[u8], trials: &mut Trials<'_>, found: &mut Found) {
         let mut directories = Vec::new();
         let mut files = 0;
         for entry in entries {
+            if !found.room(offset) {
+                break;
+            }
             let dragonfs::Kind::File { offset: start, size, compressed } = entry.kind else {
                 directories.push(entry.path);
                 continue;
@@ -725,6 +790,9 @@ fn dmadata_table(image: &[u8], trials: &mut Trials<'_>, found: &mut Found) {
     };
     let mut files = 0;
     for entry in &table.entries {
+        if !found.room(table.offset) {
+            break;
+        }
         let Some(range) = entry.rom_range() else { continue };
         files += 1;
         let compressed = matches!(entry.kind, dmadata::FileKind::Compressed(_));

@@ -27,16 +27,16 @@ fn scan_default(image: &[u8]) -> Scan {
     found
 }
 
-/// By offset: a placed block's codec, stored length and original bytes.
-type Placed = BTreeMap<usize, (Codec, usize, Vec<u8>)>;
+/// A block placed by [`embed`]: its codec, stored length and original bytes.
+type Placed = (Codec, usize, Vec<u8>);
 
 /// Places crunch64 blocks of `originals` (each with its codec) at random offsets of `len` random
 /// bytes, without overlaps; returns the image and, by offset, the block's codec, stored length and
 /// original bytes.
-fn embed(len: usize, originals: &[(Codec, Vec<u8>)], seed: u64) -> (Vec<u8>, Placed) {
+fn embed(len: usize, originals: &[(Codec, Vec<u8>)], seed: u64) -> (Vec<u8>, BTreeMap<usize, Placed>) {
     let mut rng = Rng(seed);
     let mut image = rng.bytes(len);
-    let mut placed = Placed::new();
+    let mut placed: BTreeMap<usize, Placed> = BTreeMap::new();
     for (codec, original) in originals {
         let block = common::compress(*codec, original);
         loop {
@@ -425,4 +425,57 @@ fn write_fuzz_seeds() {
     for (name, data) in seeds {
         std::fs::write(dir.join(format!("seed-{name}")), data).unwrap();
     }
+}
+
+/// 100 nested directories with 243-byte names, then `files` empty files in the deepest: each
+/// file's 256-byte entry would carry a ~24 KiB path.
+fn deep_dfs(files: usize) -> Vec<u8> {
+    let mut image = vec![0u8; 256 * (1 + 100 + files)];
+    put32(&mut image, 0, 0xDEAD_BEEF);
+    put32(&mut image, 4, 0xFFFF_FFFF);
+    image[8..20].copy_from_slice(b"DragonFS 2.0");
+    for i in 0..100 {
+        let entry = 256 * (1 + i);
+        put32(&mut image, entry + 4, 1 << 28);
+        image[entry + 8..entry + 8 + 243].fill(b'a');
+        put32(&mut image, entry + 252, (256 * (2 + i)) as u32);
+    }
+    for j in 0..files {
+        let entry = 256 * (101 + j);
+        if j + 1 < files {
+            put32(&mut image, entry, (256 * (102 + j)) as u32);
+        }
+        let name = format!("f{j:06}");
+        image[entry + 8..entry + 8 + name.len()].copy_from_slice(name.as_bytes());
+    }
+    image
+}
+
+#[test]
+fn deep_long_paths_repeated_over_many_entries_are_refused_not_built() {
+    // A handful of files at the bottom is fine (1.2 MB of paths, within the 4 MiB beyond 4 bytes
+    // per byte of image)...
+    let found = scan_default(&deep_dfs(3));
+    assert_eq!(found.assets.len(), 3, "{:?}", found.warnings);
+    assert_eq!(found.assets[0].path.as_deref().map(str::len), Some(100 * 244 + 7));
+    // ...thousands are not: 16 000 paths of 24 KiB would be 390 MB from a 4 MiB image.
+    let found = scan_default(&deep_dfs(16_000));
+    assert!(found.assets.is_empty());
+    let [Warning::DragonFs(error)] = found.warnings.as_slice() else { panic!("{:?}", found.warnings) };
+    assert!(error.to_string().contains("paths take more than"), "{error}");
+}
+
+#[test]
+fn tiny_blocks_everywhere_are_listed_up_to_the_limit() {
+    // An 18-byte Yaz0 block (one literal) repeated: 2 MiB of them would be 116 508 blocks.
+    let block = b"Yaz0\0\0\0\x01\0\0\0\0\0\0\0\0\x80z";
+    let image: Vec<u8> = block.iter().copied().cycle().take(2 << 20).collect();
+    let found = scan(&image, &ScanOptions::default());
+    let limit = image.len() / n64_assets::scan::ASSET_SPACING + n64_assets::scan::EXTRA_ASSETS;
+    assert_eq!(found.assets.len(), limit);
+    assert!(found.assets.iter().all(|a| a.kind == AssetKind::Yaz0 && a.size == block.len()));
+    let [Warning::TooManyAssets { offset, limit: l }] = found.warnings.as_slice() else {
+        panic!("{:?}", found.warnings)
+    };
+    assert_eq!((*offset, *l), (limit * block.len(), limit));
 }

@@ -76,6 +76,8 @@ struct DcaRecord {
     version: u8,
     level: u16,
     algorithm: String,
+    /// The size the header declares (also for levels not decoded here).
+    original_size: u32,
 }
 
 /// `"dma"` of an asset record.
@@ -131,7 +133,12 @@ impl<'a> AssetRecord<'a> {
 }
 
 fn dca_record(header: &dca::Header) -> DcaRecord {
-    DcaRecord { version: header.version, level: header.level, algorithm: header.algorithm.to_string().to_lowercase() }
+    DcaRecord {
+        version: header.version,
+        level: header.level,
+        algorithm: header.algorithm.to_string().to_lowercase(),
+        original_size: header.original_size,
+    }
 }
 
 /// A container in the `"type": "rom"` record.

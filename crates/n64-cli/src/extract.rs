@@ -95,7 +95,10 @@ fn extract(args: &ExtractArgs, printer: &mut Printer) -> Result<(Exit, String), 
         let _ = printer.warning(format_args!("{}: {warning}", rom.path.display()));
     }
     let wanted = |kind: AssetKind| args.only.is_empty() || args.only.contains(&kind);
-    let plan = plan(&scan, &wanted);
+    let (plan, left_out) = plan(&scan, &wanted);
+    for note in &left_out {
+        let _ = printer.warning(format_args!("{}: {note}", rom.path.display()));
+    }
 
     let mut written = Vec::new();
     let mut exit = Exit::Ok;
@@ -172,13 +175,15 @@ fn io_failure(path: &Path, error: io::Error) -> Failure {
     n64_io::Error::io(path, Operation::Write, error).into()
 }
 
-/// Where each wanted asset goes; an asset whose place another already took is left out (with
-/// the same kinds of names from one table, only a hostile table does that).
-fn plan<'a>(scan: &'a Scan, wanted: &dyn Fn(AssetKind) -> bool) -> Vec<Planned<'a>> {
+/// Where each wanted asset goes, and what was left out and why: an asset whose path is not made
+/// of plain names (the containers refuse such names; this is a second line of defence), or
+/// whose place another already took (only a hostile table names two files alike).
+fn plan<'a>(scan: &'a Scan, wanted: &dyn Fn(AssetKind) -> bool) -> (Vec<Planned<'a>>, Vec<String>) {
     let several = |kind| scan.containers.iter().filter(|c| c.kind == kind).count() > 1;
     let (several_dfs, several_tocs) = (several(ContainerKind::DragonFs), several(ContainerKind::Toc));
     let mut taken = HashSet::new();
     let mut plan = Vec::new();
+    let mut left_out = Vec::new();
     for asset in scan.assets.iter().filter(|a| wanted(a.kind)) {
         let components = match asset.kind {
             AssetKind::DfsFile => {
@@ -198,18 +203,20 @@ fn plan<'a>(scan: &'a Scan, wanted: &dyn Fn(AssetKind) -> bool) -> Vec<Planned<'
             }
             kind => vec!["blocks".to_owned(), format!("{:08x}.{kind}.bin", asset.offset)],
         };
+        let path = components.join("/");
         if !components.iter().all(|c| is_plain_name(c)) {
-            // The containers refuse such names; this is a second line of defence.
-            tracing::warn!("{:?}: not a plain relative path, left out", components.join("/"));
+            left_out
+                .push(format!("{} at {:#x} left out: {path:?} is not a plain relative path", asset.kind, asset.offset));
             continue;
         }
-        if !taken.insert(components.join("/")) {
-            tracing::warn!("{}: a second asset with this name, left out", components.join("/"));
+        if !taken.insert(path.clone()) {
+            left_out
+                .push(format!("{} at {:#x} left out: another asset is written as {path}", asset.kind, asset.offset));
             continue;
         }
         plan.push(Planned { asset, components });
     }
-    plan
+    (plan, left_out)
 }
 
 /// A single normal path component: not empty, not `.` or `..`, no separator, no NUL.

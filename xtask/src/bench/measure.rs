@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::assets;
 use super::patch::{PAIR_MIB, Pair};
 use super::venv::last_line;
 use super::verify;
@@ -37,6 +38,8 @@ enum Work {
     },
     /// Open each file, read its first `len` bytes into a reused buffer, close it.
     ReadPrefix { files: Vec<PathBuf>, len: usize },
+    /// The asset baseline ([`assets::baseline`]): read the ROM, find the magics, decode.
+    FindBlocks { rom: PathBuf },
 }
 
 /// One command to measure.
@@ -96,6 +99,9 @@ pub(super) fn measure_all(layout: &Layout, options: &Options, python: Result<&Pa
     if options.runs(Group::Patch) {
         measure_patch(&mut results, layout, options);
         measure_make_patch(&mut results, layout, options);
+    }
+    if options.runs(Group::Assets) {
+        measure_assets(&mut results, layout, options);
     }
     results
 }
@@ -353,6 +359,29 @@ fn measure_make_patch(results: &mut Results, layout: &Layout, options: &Options)
     measure_group(results, &group, options.runs, Pass::WallAndCpu);
 }
 
+/// `n64 assets` of the 64 MiB ROM holding 200 blocks, beside the in-process baseline that finds
+/// the magics and decodes those blocks; `assets::prepare` has checked that both find them.
+fn measure_assets(results: &mut Results, layout: &Layout, options: &Options) {
+    let rom = &layout.assets.rom;
+    let group = [
+        Job {
+            key: "assets-baseline",
+            label: format!(
+                "baseline: read (buffer reused), memchr for the 3 magics, decode the {} blocks ({BIG_MIB} MiB, in-process)",
+                assets::BLOCKS
+            ),
+            work: Work::FindBlocks { rom: rom.clone() },
+        },
+        process(
+            "assets",
+            format!("n64 assets ROM ({BIG_MIB} MiB, {} blocks)", assets::BLOCKS),
+            layout.release.join("n64"),
+            &[OsStr::new("assets"), rom.as_os_str()],
+        ),
+    ];
+    measure_group(results, &group, options.runs, Pass::WallAndCpu);
+}
+
 /// Records `key` as skipped for `reason`.
 fn skip(results: &mut Results, key: &'static str, label: &str, reason: &str) {
     results.labels.insert(key, label.to_owned());
@@ -455,6 +484,14 @@ fn run_once(job: &Job, timed: bool) -> Result<Sample, String> {
             let cpu_before = thread_cpu_time();
             let started = Instant::now();
             read_prefixes(files, *len).map_err(|e| format!("{e:#}"))?;
+            let wall = started.elapsed();
+            let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+            Ok(Sample { wall: Some(wall), cpu, ..Sample::default() })
+        }
+        Work::FindBlocks { rom } => {
+            let cpu_before = thread_cpu_time();
+            let started = Instant::now();
+            assets::baseline(rom).map_err(|e| format!("{e:#}"))?;
             let wall = started.elapsed();
             let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
             Ok(Sample { wall: Some(wall), cpu, ..Sample::default() })

@@ -19,6 +19,7 @@
 //! they measure commands that write the right bytes, `venv` provides `ipl3checksum`, `measure`
 //! runs and times the commands, `report` prints the table and judges the targets.
 
+mod assets;
 mod data;
 mod measure;
 mod patch;
@@ -53,6 +54,9 @@ pub enum Group {
     Memory,
     /// `n64-fix patch` of a 64 MiB ROM beside cp && sync, `n64-fix make-patch` beside xdelta3.
     Patch,
+    /// `n64 assets` of a 64 MiB ROM holding 200 blocks beside finding the magics and decoding
+    /// those blocks in-process.
+    Assets,
 }
 
 /// Options of `cargo xtask bench`.
@@ -138,6 +142,8 @@ struct Layout {
     venv: PathBuf,
     /// The patching rows' files, in `patch/`.
     patch: patch::Files,
+    /// The asset rows' files, in `assets/`.
+    assets: assets::Files,
 }
 
 /// Runs the benchmark and prints the table; an error when a performance target is missed or
@@ -164,6 +170,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         release: target_dir.join("release"),
         venv: target_dir.join("bench-venv"),
         patch: patch::Files::new(dir.join("patch")),
+        assets: assets::Files::new(dir.join("assets")),
         dir,
     };
 
@@ -175,6 +182,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     if options.runs(Group::Patch) {
         patch::prepare_data(&layout.patch)
             .with_context(|| format!("preparing the patching data in {}", layout.patch.dir.display()))?;
+    }
+    if options.runs(Group::Assets) {
+        assets::prepare_data(&layout.assets)
+            .with_context(|| format!("preparing the asset data in {}", layout.assets.dir.display()))?;
     }
     let python = if options.runs(Group::Check) { venv::prepare_venv(&layout) } else { Err("not needed".to_owned()) };
     if let Ok(python) = &python {
@@ -192,6 +203,9 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         }
         if options.runs(Group::Patch) {
             patch::prepare(&layout.patch, &layout.release)?;
+        }
+        if options.runs(Group::Assets) {
+            assets::prepare(&layout.assets, &layout.release)?;
         }
         Ok(())
     })();
@@ -220,6 +234,9 @@ fn remove_data(layout: &Layout, options: &Options) -> Result<()> {
     }
     if options.runs(Group::Patch) {
         patch::remove_data(&layout.patch)?;
+    }
+    if options.runs(Group::Assets) {
+        assets::remove_data(&layout.assets)?;
     }
     let _ = fs::remove_dir(&layout.dir); // only when empty
     eprintln!("bench: removed the data (pass --keep to keep it for the next run)");
@@ -281,6 +298,7 @@ mod tests {
         assert!(two.needs_roms());
 
         let error = parse(&["--only", "patching"]).unwrap_err().to_string();
-        assert!(error.contains("possible values: check, hash, verify, convert, memory, patch"), "{error}");
+        assert!(error.contains("possible values: check, hash, verify, convert, memory, patch, assets"), "{error}");
+        assert!(!parse(&["--only", "assets"]).unwrap().needs_roms(), "the asset rows have their own data");
     }
 }

@@ -16,6 +16,8 @@ const MAX_RSS_TARGET_KIB: u64 = 32 * 1024;
 const MAX_RSS_VERIFY_KIB: u64 = 64 * 1024;
 /// `n64-fix patch` of the 64 MiB ROM at most this many times `cp ROM OUT && sync OUT` (issue 11).
 const PATCH_RATIO_TARGET: f64 = 2.0;
+/// `n64 assets` of the 64 MiB ROM at most this many times the baseline (issue 12).
+const ASSETS_RATIO_TARGET: f64 = 1.5;
 /// `n64-fix make-patch` of two 8 MiB ROMs in less than this (issue 11).
 const MAKE_PATCH_TIME_TARGET: Duration = Duration::from_secs(2);
 
@@ -198,6 +200,19 @@ fn rows() -> Vec<Row> {
             row(Group::Patch, ours, Metric::MaxRss, None, None),
         ]);
     }
+    rows.extend([
+        row(Group::Assets, "assets-baseline", Metric::Wall, None, None),
+        row(Group::Assets, "assets-baseline", Metric::Cpu, None, None),
+        row(
+            Group::Assets,
+            "assets",
+            Metric::Wall,
+            Some("assets-baseline"),
+            Some(Target::RatioAtMost(ASSETS_RATIO_TARGET)),
+        ),
+        row(Group::Assets, "assets", Metric::Cpu, Some("assets-baseline"), None),
+        row(Group::Assets, "assets", Metric::MaxRss, None, None),
+    ]);
     rows
 }
 
@@ -291,6 +306,7 @@ fn short_name(key: &str) -> &str {
         "v-sha1sum" => "sha1sum",
         "v-rhash" => "rhash",
         "verify" => "verify --no-cache",
+        "assets-baseline" => "find + decode baseline",
         "xdelta3-scattered" | "xdelta3-inserted" | "xdelta3-moved" => "xdelta3",
         other => other,
     }
@@ -363,6 +379,9 @@ pub(super) fn print_report(
     }
     if options.runs(Group::Patch) {
         data.push(format!("patching {BIG_MIB} MiB ROM, {} pairs of {PAIR_MIB} MiB ROMs", Pair::ALL.len()));
+    }
+    if options.runs(Group::Assets) {
+        data.push(format!("asset scan of a {BIG_MIB} MiB ROM with {} blocks", super::assets::BLOCKS));
     }
     let only = if options.only.is_empty() {
         String::new()
@@ -442,6 +461,8 @@ mod tests {
             put_written(&mut results, pair.xdelta3(), 300, 14_737);
             put_written(&mut results, pair.ours(), 250, 12_083);
         }
+        put(&mut results, "assets-baseline", 100, 100, None);
+        put(&mut results, "assets", 140, 130, Some(80_000));
         results
     }
 
@@ -456,7 +477,7 @@ mod tests {
     #[test]
     fn all_targets_met_is_success() {
         let lines = table_lines(&all_met(), &[]);
-        assert_eq!(target_count(&lines), 20);
+        assert_eq!(target_count(&lines), 21);
         assert!(missed_targets(&lines).is_empty());
         assert!(judge(&lines).is_ok());
     }
@@ -468,7 +489,7 @@ mod tests {
         let lines = table_lines(&results, &[]);
         assert!(lines.iter().any(|line| line.cells[0] == "hash command" && line.cells[6] == "FAIL"));
         let error = judge(&lines).unwrap_err().to_string();
-        assert_eq!(error, "1 of 20 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
+        assert_eq!(error, "1 of 21 performance targets missed: hash command [cpu: 1.35x md5sum, target <= 1.00x]");
     }
 
     #[test]
@@ -498,7 +519,7 @@ mod tests {
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "3 of 20 performance targets missed: \
+            "3 of 21 performance targets missed: \
              verify command [wall: 0.83x sha1sum, target <= 0.75x (>= 1.3x faster)]; \
              verify-cached command [wall: 0.07x verify --no-cache, target <= 0.05x (>= 20.0x faster)]; \
              verify command [max RSS: 97.7 MiB, target <= 64 MiB]"
@@ -513,7 +534,7 @@ mod tests {
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "1 of 20 performance targets missed: verify command [wall: not judged, rhash skipped: rhash not found]"
+            "1 of 21 performance targets missed: verify command [wall: not judged, rhash skipped: rhash not found]"
         );
     }
 
@@ -523,11 +544,11 @@ mod tests {
         results.stats.insert("ipl3-cli", Err("python3 -m venv failed: no venv module".to_owned()));
         results.stats.insert("rss-hash", Err("/usr/bin/time not found (apt-get install time)".to_owned()));
         let lines = table_lines(&results, &[]);
-        assert_eq!(target_count(&lines), 20);
+        assert_eq!(target_count(&lines), 21);
         let error = judge(&lines).unwrap_err().to_string();
         assert_eq!(
             error,
-            "2 of 20 performance targets missed: \
+            "2 of 21 performance targets missed: \
              check command [wall: not judged, ipl3checksum CLI skipped: python3 -m venv failed: no venv module]; \
              rss-hash command [max RSS: not judged, skipped: /usr/bin/time not found (apt-get install time)]"
         );
@@ -576,7 +597,7 @@ mod tests {
             }
         }
         assert!(judge(&table_lines(&results, &[Group::Patch])).is_ok());
-        assert_eq!(target_count(&table_lines(&results, &[])), 20);
+        assert_eq!(target_count(&table_lines(&results, &[])), 21);
         assert!(judge(&table_lines(&results, &[])).is_err());
     }
 
@@ -610,6 +631,22 @@ mod tests {
             "{error}"
         );
         assert!(!error.contains("[wall"), "the time target is judged without xdelta3: {error}");
+    }
+
+    #[test]
+    fn the_asset_rows_have_the_target_of_issue_12() {
+        let lines = table_lines(&all_met(), &[Group::Assets]);
+        assert_eq!(lines.len(), 5);
+        assert_eq!(target_count(&lines), 1);
+        let wall = lines.iter().find(|l| l.cells[0] == "assets command" && l.cells[1] == "wall").unwrap();
+        assert_eq!(wall.cells[4..].to_vec(), ["1.40x find + decode baseline", "<= 1.50x", "pass"]);
+        let mut results = all_met();
+        put(&mut results, "assets", 160, 130, None);
+        let error = judge(&table_lines(&results, &[Group::Assets])).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "1 of 1 performance targets missed: assets command [wall: 1.60x find + decode baseline, target <= 1.50x]"
+        );
     }
 
     #[test]

@@ -24,8 +24,9 @@
 //! The image is a graph of offsets, so [`Dfs::walk`] treats it as hostile input: it never reads
 //! outside the image, visits each entry once (a loop, a directory containing itself or two
 //! directories sharing entries is an error), stops at `MAX_DIRECTORY_DEPTH` (100) nested
-//! directories and at one entry per 256 bytes of image, and refuses names that could leave an
-//! output folder. Names `mkdfs` cannot write are errors, not skipped entries, so a walk that
+//! directories, at one entry per 256 bytes of image and at 4 bytes of paths per byte of image
+//! plus 4 MiB (deep, long names repeated over many entries), and refuses names that could leave an output
+//! folder. Names `mkdfs` cannot write are errors, not skipped entries, so a walk that
 //! succeeds lists every file: a name is refused when it is empty, `.` or `..`, has no NUL within
 //! its 244 bytes, contains `/`, `\`, a control character (below 0x20, or 0x7F) or is not UTF-8.
 //! Paths are those names joined with `/`.
@@ -78,6 +79,10 @@ pub const FLAGS_FILE: u32 = 0;
 /// Type of a directory entry.
 pub const FLAGS_DIR: u32 = 1;
 
+/// How many bytes of paths a walk may build per byte of image, and beyond that (see
+/// [`Error::PathsTooLong`]).
+const PATH_BYTES_PER_BYTE: usize = 4;
+const PATH_BYTES_EXTRA: usize = 4 << 20;
 /// The root directory's first entry: sector 1.
 const ROOT_ENTRY: u32 = 256;
 /// Offsets of the entry fields.
@@ -134,6 +139,18 @@ pub enum Error {
     /// More entries than sectors in the image.
     #[error("DragonFS at {dfs:#x}: more than {limit} entries, one per 256 bytes of image")]
     TooManyEntries {
+        /// Offset of the image.
+        dfs: usize,
+        /// The bound.
+        limit: usize,
+    },
+    /// The paths of the entries take more bytes between them than the bound (4 per byte of
+    /// image, plus 4 MiB): deep directories with long names, repeated over many entries, would
+    /// otherwise turn a small image into gigabytes of paths.
+    #[error(
+        "DragonFS at {dfs:#x}: the entries' paths take more than {limit:#x} bytes (4 per byte of image, plus 4 MiB)"
+    )]
+    PathsTooLong {
         /// Offset of the image.
         dfs: usize,
         /// The bound.
@@ -272,6 +289,8 @@ impl<'a> Dfs<'a> {
         let dfs = self.offset;
         let region = self.image.get(dfs..).unwrap_or_default();
         let limit = region.len() / SECTOR_SIZE;
+        let path_limit = region.len().saturating_mul(PATH_BYTES_PER_BYTE).saturating_add(PATH_BYTES_EXTRA);
+        let mut path_bytes = 0usize;
         let mut visited = HashSet::new();
         let mut entries = Vec::new();
         // Each frame: the next entry of a directory (0: done), that directory's path and depth.
@@ -299,6 +318,10 @@ impl<'a> Dfs<'a> {
                 return Err(Error::TooManyEntries { dfs, limit });
             }
             let name = check_name(&entry[PATH..FILE_POINTER]).map_err(|why| Error::BadName { at, why })?;
+            path_bytes = path_bytes.saturating_add(parent.len() + 1 + name.len());
+            if path_bytes > path_limit {
+                return Err(Error::PathsTooLong { dfs, limit: path_limit });
+            }
             let path = if parent.is_empty() { name.to_owned() } else { format!("{parent}/{name}") };
             let flags = be32(entry, 4).unwrap_or(0);
             let file_pointer = be32(entry, FILE_POINTER).unwrap_or(0);

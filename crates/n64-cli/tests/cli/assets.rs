@@ -444,3 +444,25 @@ fn texture_errors_name_the_offset() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(fs::read(&out).unwrap().starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn two_toc_files_of_one_name_write_the_first_and_warn() {
+    let mut rom = fs::read(fixture()).unwrap();
+    let toc = usize::try_from(manifest()["toc"].as_u64().unwrap()).unwrap();
+    // Entry 1 (credits.txt) renamed game.dfs, as entry 0 is.
+    let name = toc + 16 + 64 + 4;
+    rom[name..name + 60].fill(0);
+    rom[name..name + 8].copy_from_slice(b"game.dfs");
+    let (roms, rom) = rom_copy(&rom);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("x");
+    let run = unchanged(roms.path(), || n64(["extract".as_ref(), rom.as_os_str(), "-o".as_ref(), dir.as_os_str()]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("toc_entry at 0x1ffa0 left out: another asset is written as toc/game.dfs"),
+        "{}",
+        run.stderr
+    );
+    let dfs = usize::try_from(manifest()["dragonfs"].as_u64().unwrap()).unwrap();
+    assert_eq!(fs::read(dir.join("toc/game.dfs")).unwrap()[..4], fs::read(fixture()).unwrap()[dfs..dfs + 4]);
+}
