@@ -37,6 +37,8 @@ enum Command {
     },
     /// Install the PyPI tools the tests compare with into target/oracle-venv.
     Oracles,
+    /// Write the fuzzers' seed inputs that tests build (fuzz/corpus/{yaz0,yay0,mio0,scan}/seed-*).
+    FuzzSeeds,
     /// Time the release binaries beside baselines on generated data (docs/PERFORMANCE.md).
     Bench(xtask::bench::Options),
 }
@@ -57,7 +59,22 @@ fn run(cli: Cli) -> Result<()> {
         Command::Ci { keep_going, steps } => xtask::ci::run(&xtask::workspace_root(), &steps, keep_going),
         Command::Oracles => xtask::oracles::install(&xtask::workspace_root().join("target/oracle-venv")),
         Command::Bench(options) => xtask::bench::run(&xtask::workspace_root(), &options),
+        Command::FuzzSeeds => write_fuzz_seeds(),
     }
+}
+
+/// The seeds are built by n64-assets' tests (from crunch64 blocks and libdragon-style images),
+/// which write them when `N64_WRITE_FUZZ_SEEDS` is set.
+fn write_fuzz_seeds() -> Result<()> {
+    let status = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(xtask::workspace_root())
+        .args(["test", "-p", "n64-assets", "--test", "codec", "--test", "scan", "fuzz_seeds"])
+        .env("N64_WRITE_FUZZ_SEEDS", "1")
+        .status()
+        .context("running cargo test")?;
+    anyhow::ensure!(status.success(), "the seed tests failed ({status})");
+    eprintln!("xtask: wrote the seeds under fuzz/corpus/");
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// The crates published to crates.io, dependencies first.
-pub const PUBLISHED: [&str; 4] = ["n64-core", "n64-io", "n64-dat", "n64-patch"];
+pub const PUBLISHED: [&str; 5] = ["n64-core", "n64-io", "n64-dat", "n64-patch", "n64-assets"];
 
 /// Runs the step from the workspace `root` with `cargo`.
 pub fn check(root: &Path, cargo: &OsStr) -> Result<()> {

@@ -10,3 +10,8 @@ pub mod codec;
 pub mod container;
 pub mod scan;
 pub mod texture;
+
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

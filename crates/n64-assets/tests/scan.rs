@@ -387,12 +387,12 @@ fn every_prefix_of_a_homebrew_rom_scans_cleanly() {
     }
 }
 
-/// Writes the fuzzer's seeds (fuzz/corpus/scan/seed-*): small images with each codec's blocks,
-/// a TOC and a DragonFS image with a compressed asset, and a Zelda table. Run by hand when the
-/// seeds should change: `cargo test -p n64-assets --test scan -- --ignored write_fuzz_seeds`.
+/// The fuzzer's seeds (fuzz/corpus/scan/seed-*): small images with each codec's blocks, a TOC
+/// and a DragonFS image with a compressed asset, and a Zelda table. Each must scan to what it was
+/// built to hold; with `N64_WRITE_FUZZ_SEEDS=1` (`cargo xtask fuzz-seeds`) they are also written
+/// to the corpus.
 #[test]
-#[ignore = "writes the committed seed files"]
-fn write_fuzz_seeds() {
+fn fuzz_seeds_scan_as_built() {
     let blocks: Vec<u8> = Codec::ALL
         .iter()
         .flat_map(|&codec| {
@@ -419,6 +419,17 @@ fn write_fuzz_seeds() {
     libdragon.extend_from_slice(&dfs);
     let (zelda, _, _) = zelda(false);
     let seeds: [(&str, &[u8]); 4] = [("blocks", &blocks), ("libdragon", &libdragon), ("dfs", &dfs), ("zelda", &zelda)];
+    let kinds = |image: &[u8]| -> Vec<AssetKind> { scan_default(image).assets.iter().map(|a| a.kind).collect() };
+    assert_eq!(kinds(&blocks), [AssetKind::Yaz0, AssetKind::Yay0, AssetKind::Mio0]);
+    let listed = kinds(&libdragon);
+    assert_eq!(listed.iter().filter(|&&k| k == AssetKind::TocEntry).count(), 1, "{listed:?}");
+    assert_eq!(listed.iter().filter(|&&k| k == AssetKind::DfsFile).count(), 3, "{listed:?}");
+    assert_eq!(kinds(&dfs), [AssetKind::DfsFile; 3]);
+    let tables = scan_default(&zelda).containers;
+    assert!(tables.iter().any(|c| c.kind == ContainerKind::Dmadata && c.files > 0), "{tables:?}");
+    if std::env::var_os("N64_WRITE_FUZZ_SEEDS").is_none() {
+        return;
+    }
     let package = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo");
     let dir = std::path::Path::new(&package).join("../../fuzz/corpus/scan");
     std::fs::create_dir_all(&dir).unwrap();
