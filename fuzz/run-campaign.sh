@@ -6,6 +6,9 @@
 #   cargo install cargo-afl && cargo afl config --build   # once
 #   fuzz/run-campaign.sh [EXECUTIONS_PER_TARGET] [TARGET...]
 #
+# N64_FUZZ_MAX_LEN=BYTES caps the inputs AFL++ generates (its -G; the scan target uses 16384:
+# larger images cost more per execution and reach no more of the scanner).
+#
 # Results: fuzz/out/TARGET/default/fuzzer_stats (execs_done, saved_crashes); a summary table is
 # printed at the end.
 set -euo pipefail
@@ -26,6 +29,7 @@ for target in "${targets[@]}"; do
     rm -rf "out/$target"
     echo "== $target: $execs executions"
     N64_FUZZ_TARGET="$target" cargo afl fuzz -i "corpus/$target" -o "out/$target" -E "$execs" \
+        ${N64_FUZZ_MAX_LEN:+-G "$N64_FUZZ_MAX_LEN"} \
         target/release/fuzz > "out/$target.log" 2>&1
     # Keep the interesting inputs: AFL's queue holds one input per new coverage path.
     rm -rf "corpus/$target"

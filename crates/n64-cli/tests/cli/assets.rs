@@ -466,3 +466,23 @@ fn two_toc_files_of_one_name_write_the_first_and_warn() {
     let dfs = usize::try_from(manifest()["dragonfs"].as_u64().unwrap()).unwrap();
     assert_eq!(fs::read(dir.join("toc/game.dfs")).unwrap()[..4], fs::read(fixture()).unwrap()[dfs..dfs + 4]);
 }
+
+/// The README's picture is what its command makes of the committed fixture (regenerate it with
+/// `n64 texture testdata/assets.z64 --offset 0x2000 --sheet -o docs/assets-sheet.png --force`).
+#[test]
+fn readme_sheet_is_the_command_output() {
+    let out = tempfile::tempdir().unwrap();
+    let png = out.path().join("sheet.png");
+    let run = n64([
+        "texture".as_ref(),
+        fixture().as_os_str(),
+        "--offset".as_ref(),
+        "0x2000".as_ref(),
+        "--sheet".as_ref(),
+        "-o".as_ref(),
+        png.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let committed = n64_testkit::paths::workspace().join("docs/assets-sheet.png");
+    assert!(fs::read(&png).unwrap() == fs::read(&committed).unwrap(), "{} is out of date", committed.display());
+}
