@@ -39,6 +39,7 @@ pub mod check_code;
 mod cic;
 mod error;
 mod finalize;
+pub mod game_db;
 mod game_code;
 mod header;
 mod homebrew;
