@@ -176,9 +176,13 @@ fn save_lines(header: &n64_core::Header) -> Vec<(&'static str, String)> {
         SaveSource::HomebrewHeader => "from the homebrew header",
         _ => "game database",
     };
+    let chip = match save.save_type {
+        n64_core::SaveType::None => "none, no save chip".to_owned(),
+        other => other.to_string(),
+    };
     let save_type = match save.disputed {
-        Some(other) => format!("{} ({from}; disputed: another source gives {other})", save.save_type),
-        None => format!("{} ({from})", save.save_type),
+        Some(other) => format!("{chip} ({from}; disputed: another source gives {other})"),
+        None => format!("{chip} ({from})"),
     };
     let mut lines = vec![("Save type", save_type), ("Accessories", format!("{} ({from})", save.accessories))];
     if let Some(expansion) = save.expansion_pak {
