@@ -29,16 +29,8 @@ pub enum Step {
 
 impl Step {
     /// Every step, in the order CI runs them.
-    pub const ALL: [Step; 8] = [
-        Step::Oracles,
-        Step::Fmt,
-        Step::Clippy,
-        Step::Test,
-        Step::Doc,
-        Step::Fixtures,
-        Step::GameDb,
-        Step::Package,
-    ];
+    pub const ALL: [Step; 8] =
+        [Step::Oracles, Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::GameDb, Step::Package];
 
     /// The step's name on the command line.
     pub const fn name(self) -> &'static str {

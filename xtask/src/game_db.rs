@@ -34,7 +34,8 @@ const ACCESSORIES: [(&str, &str); 7] = [
 ];
 
 /// Expansion Pak names and the `ExpansionPak` variants they become.
-const EXPANSION: [(&str, &str); 3] = [("required", "Required"), ("recommended", "Recommended"), ("enhanced", "Enhanced")];
+const EXPANSION: [(&str, &str); 3] =
+    [("required", "Required"), ("recommended", "Recommended"), ("enhanced", "Enhanced")];
 
 /// Number of tab-separated columns of a rule.
 const COLUMNS: usize = 8;
@@ -71,11 +72,11 @@ pub fn parse(text: &str) -> Result<Vec<Row>> {
             continue;
         }
         let row = parse_row(line, raw).with_context(|| format!("{DATA}:{line}"))?;
-        if let Some(previous) = rows.last() {
-            if previous.key.as_bytes() >= row.key.as_bytes() {
-                let what = if previous.key == row.key { "duplicate key" } else { "key out of order" };
-                bail!("{DATA}:{line}: {what} {:?} (after {:?} on line {})", row.key, previous.key, previous.line);
-            }
+        if let Some(previous) = rows.last()
+            && previous.key.as_bytes() >= row.key.as_bytes()
+        {
+            let what = if previous.key == row.key { "duplicate key" } else { "key out of order" };
+            bail!("{DATA}:{line}: {what} {:?} (after {:?} on line {})", row.key, previous.key, previous.line);
         }
         rows.push(row);
     }
@@ -186,7 +187,8 @@ pub fn render(rows: &[Row]) -> String {
                 text
             }
         };
-        let option = |v: Option<&str>, prefix: &str| v.map_or_else(|| "None".to_owned(), |v| format!("Some({prefix}::{v})"));
+        let option =
+            |v: Option<&str>, prefix: &str| v.map_or_else(|| "None".to_owned(), |v| format!("Some({prefix}::{v})"));
         let _ = writeln!(
             out,
             "    GameInfo {{ key: {:?}, save_type: S::{}, accessories: {accessories}, expansion_pak: {}, disputed: {}, title: {:?}, source: {:?}, note: {:?} }},",

@@ -12,10 +12,13 @@ use std::collections::HashMap;
 use n64_core::game_db::{Accessories, SaveInfo, resolve};
 use n64_core::{Header, SaveType};
 
+/// The save digit and the config digit of a record.
+type Settings = (u8, u8);
+
 /// One scanned ROM: its header and the settings it needs, if known.
 pub(crate) struct Rom {
     header: Header,
-    settings: Option<(u8, u8)>,
+    settings: Option<Settings>,
     homebrew: bool,
     /// Title, game code and save type, for the record's free text.
     label: String,
@@ -38,7 +41,7 @@ impl Rom {
         }
         parts.retain(|p| !p.is_empty());
         let label = parts.join(" ");
-        Rom { settings: save.as_ref().and_then(settings), homebrew: header.homebrew().is_some(), header, label }
+        Rom { settings: save.and_then(settings), homebrew: header.homebrew().is_some(), header, label }
     }
 
     fn id(&self) -> Option<[u8; 2]> {
@@ -54,7 +57,7 @@ impl Rom {
 
 /// The save digit and config digit of a resolved save type; `None` for a save type the format
 /// has no code for.
-fn settings(save: &SaveInfo) -> Option<(u8, u8)> {
+fn settings(save: SaveInfo) -> Option<Settings> {
     let digit = match save.save_type {
         SaveType::None => 0,
         SaveType::Eeprom4k => 1,
@@ -78,7 +81,7 @@ fn settings(save: &SaveInfo) -> Option<(u8, u8)> {
 /// served: the first (by path) is printed and the others are returned as conflicts.
 pub(crate) fn lines(roms: &[(String, Rom)]) -> (Vec<String>, Vec<String>) {
     // Per 2-character ID: the settings its first ROM needs, and whether all others agree.
-    let mut uniform: HashMap<[u8; 2], (Option<(u8, u8)>, bool)> = HashMap::new();
+    let mut uniform: HashMap<[u8; 2], (Option<Settings>, bool)> = HashMap::new();
     for (_, rom) in roms {
         if let Some(id) = rom.id() {
             let entry = uniform.entry(id).or_insert((rom.settings, true));
@@ -132,10 +135,10 @@ fn comment(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn rom(code: &[u8; 4], crc_hi: u32, flags: u8) -> Rom {
+    fn rom(code: [u8; 4], crc_hi: u32, flags: u8) -> Rom {
         let mut bytes = [0u8; 64];
         bytes[0x10..0x14].copy_from_slice(&crc_hi.to_be_bytes());
-        bytes[0x3B..0x3F].copy_from_slice(code);
+        bytes[0x3B..0x3F].copy_from_slice(&code);
         bytes[0x3F] = flags;
         Rom::new(Header::from_be_bytes(bytes))
     }
@@ -149,9 +152,9 @@ mod tests {
     fn shared_ids_with_different_settings_are_keyed_by_crc() {
         // NK4 J revision 0: SRAM (3); NK4 E: EEPROM 16K (2); both ID "K4".
         let roms = vec![
-            ("kirby-j".to_owned(), rom(b"NK4J", 0x1111_1111, 0)),
-            ("kirby-e".to_owned(), rom(b"NK4E", 0x2222_2222, 0)),
-            ("mario".to_owned(), rom(b"NSME", 0x3333_3333, 0)),
+            ("kirby-j".to_owned(), rom(*b"NK4J", 0x1111_1111, 0)),
+            ("kirby-e".to_owned(), rom(*b"NK4E", 0x2222_2222, 0)),
+            ("mario".to_owned(), rom(*b"NSME", 0x3333_3333, 0)),
         ];
         assert_eq!(records(&roms), ["0x11111111=30", "0x22222222=20", "SM=10"]);
         assert!(lines(&roms).1.is_empty());
@@ -160,22 +163,25 @@ mod tests {
 
     #[test]
     fn homebrew_is_keyed_by_crc_and_unknown_games_are_left_out() {
-        let roms = vec![("hb".to_owned(), rom(b"NEDE", 0xABA5_1D09, 0x13)), ("x".to_owned(), rom(b"NQQE", 1, 0))];
+        let roms = vec![("hb".to_owned(), rom(*b"NEDE", 0xABA5_1D09, 0x13)), ("x".to_owned(), rom(*b"NQQE", 1, 0))];
         assert_eq!(records(&roms), ["0xABA51D09=13"]);
     }
 
     #[test]
     fn an_unknown_rom_sharing_an_id_forces_crc_keys() {
         // "NSM" is known, "CSM" is not: an "SM" record would also apply to the unknown one.
-        let roms = vec![("a".to_owned(), rom(b"NSME", 5, 0)), ("b".to_owned(), rom(b"CSME", 6, 0))];
+        let roms = vec![("a".to_owned(), rom(*b"NSME", 5, 0)), ("b".to_owned(), rom(*b"CSME", 6, 0))];
         assert_eq!(records(&roms), ["0x00000005=10"]);
     }
 
     #[test]
     fn crc_collisions_with_other_settings_are_reported() {
-        let roms = vec![("a".to_owned(), rom(b"NK4J", 7, 0)), ("b".to_owned(), rom(b"NK4E", 7, 0))];
+        let roms = vec![("a".to_owned(), rom(*b"NK4J", 7, 0)), ("b".to_owned(), rom(*b"NK4E", 7, 0))];
         assert_eq!(records(&roms), ["0x00000007=30"]);
         let conflicts = lines(&roms).1;
-        assert!(conflicts.len() == 1 && conflicts[0].starts_with("b: CRC-HI 0x00000007 is also that of a"), "{conflicts:?}");
+        assert!(
+            conflicts.len() == 1 && conflicts[0].starts_with("b: CRC-HI 0x00000007 is also that of a"),
+            "{conflicts:?}"
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::support::{n64, unchanged};
 /// A ROM to write: file name, game code, revision, byte order, CRC-HI, homebrew header.
 struct Spec {
     name: &'static str,
-    code: &'static [u8; 4],
+    code: [u8; 4],
     revision: u8,
     order: Order,
     crc_hi: u32,
@@ -22,41 +22,41 @@ struct Spec {
     expected: Option<(u8, u8)>,
 }
 
-const fn spec(name: &'static str, code: &'static [u8; 4], revision: u8, order: Order, crc_hi: u32) -> Spec {
+const fn spec(name: &'static str, code: [u8; 4], revision: u8, order: Order, crc_hi: u32) -> Spec {
     Spec { name, code, revision, order, crc_hi, homebrew: None, expected: None }
 }
 
 fn specs() -> Vec<Spec> {
     vec![
         // ares: NSM EEPROM 512 B -> code 1.
-        Spec { expected: Some((1, 0)), ..spec("mario.z64", b"NSME", 0, Order::Z64, 0x1000_0001) },
+        Spec { expected: Some((1, 0)), ..spec("mario.z64", *b"NSME", 0, Order::Z64, 0x1000_0001) },
         // ares: NK4 J revision < 2 SRAM 32 KiB -> 3; otherwise EEPROM 2 KiB -> 2. Same ID "K4".
-        Spec { expected: Some((3, 0)), ..spec("kirby-j.v64", b"NK4J", 0, Order::V64, 0x1000_0002) },
-        Spec { expected: Some((2, 0)), ..spec("kirby-e.n64", b"NK4E", 0, Order::N64, 0x1000_0003) },
+        Spec { expected: Some((3, 0)), ..spec("kirby-j.v64", *b"NK4J", 0, Order::V64, 0x1000_0002) },
+        Spec { expected: Some((2, 0)), ..spec("kirby-e.n64", *b"NK4E", 0, Order::N64, 0x1000_0003) },
         // ares: NAF Flash 128 KiB + RTC -> 5, config 1.
-        Spec { expected: Some((5, 1)), ..spec("mori.z64", b"NAFJ", 0, Order::Z64, 0x1000_0004) },
+        Spec { expected: Some((5, 1)), ..spec("mori.z64", *b"NAFJ", 0, Order::Z64, 0x1000_0004) },
         // ares: CDZ SRAM 96 KiB -> 4.
-        Spec { expected: Some((4, 0)), ..spec("dezaemon.v64", b"CDZJ", 0, Order::V64, 0x1000_0005) },
+        Spec { expected: Some((4, 0)), ..spec("dezaemon.v64", *b"CDZJ", 0, Order::V64, 0x1000_0005) },
         // ares: NZL SRAM 32 KiB, two regions sharing one record.
-        Spec { expected: Some((3, 0)), ..spec("zelda-e.z64", b"NZLE", 0, Order::Z64, 0x1000_0006) },
-        Spec { expected: Some((3, 0)), ..spec("zelda-p.n64", b"NZLP", 0, Order::N64, 0x1000_0007) },
+        Spec { expected: Some((3, 0)), ..spec("zelda-e.z64", *b"NZLE", 0, Order::Z64, 0x1000_0006) },
+        Spec { expected: Some((3, 0)), ..spec("zelda-p.n64", *b"NZLP", 0, Order::N64, 0x1000_0007) },
         // ares: NPD EEPROM 2 KiB -> 2.
-        Spec { expected: Some((2, 0)), ..spec("perfect-dark.z64", b"NPDE", 0, Order::Z64, 0x1000_0008) },
+        Spec { expected: Some((2, 0)), ..spec("perfect-dark.z64", *b"NPDE", 0, Order::Z64, 0x1000_0008) },
         // Homebrew header 0x3F = 0x13: EEPROM 4K, RTC, region-free -> "13".
         Spec {
             homebrew: Some(Homebrew { controllers: [0x01, 0, 0, 0], save_type: 1, rtc: true, region_free: true }),
             expected: Some((1, 3)),
-            ..spec("homebrew.z64", b"NEDE", 0, Order::Z64, 0xABA5_1D09)
+            ..spec("homebrew.z64", *b"NEDE", 0, Order::Z64, 0xABA5_1D09)
         },
         // Not in the database: unknown, no record.
-        spec("unknown.z64", b"NQQE", 0, Order::Z64, 0x1000_0009),
+        spec("unknown.z64", *b"NQQE", 0, Order::Z64, 0x1000_0009),
     ]
 }
 
 fn write_roms(dir: &Path) {
     for s in specs() {
         let mut builder = RomBuilder::new(0x2000)
-            .game_code(s.code)
+            .game_code(&s.code)
             .rom_version(s.revision)
             .stored(Stored::Raw(u64::from(s.crc_hi) << 32 | 0x55))
             .order(s.order);
@@ -84,7 +84,7 @@ fn read_save_db(text: &str) -> Vec<(String, u8, u8)> {
 }
 
 /// What an EverDrive picks for a ROM: the first record keyed by its CRC-HI or its 2-character ID.
-fn pick(records: &[(String, u8, u8)], code: &[u8; 4], crc_hi: u32) -> Option<(u8, u8)> {
+fn pick(records: &[(String, u8, u8)], code: [u8; 4], crc_hi: u32) -> Option<(u8, u8)> {
     let crc_key = format!("0X{crc_hi:08X}");
     let id_key = String::from_utf8(code[1..3].to_vec()).unwrap();
     records.iter().find(|(key, _, _)| *key == crc_key || *key == id_key).map(|(_, s, c)| (*s, *c))
@@ -115,7 +115,13 @@ fn everdrive_savedb_gives_every_rom_its_save_type_and_rtc() {
 #[test]
 fn everdrive_savedb_refuses_json_and_reports_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let run = n64(["scan".as_ref(), "--json".as_ref(), "--format".as_ref(), "everdrive-savedb".as_ref(), dir.path().as_os_str()]);
+    let run = n64([
+        "scan".as_ref(),
+        "--json".as_ref(),
+        "--format".as_ref(),
+        "everdrive-savedb".as_ref(),
+        dir.path().as_os_str(),
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     std::fs::write(dir.path().join("broken.z64"), [0x80, 0x37, 0x12, 0x40, 0, 0]).unwrap();
     let run = n64(["scan".as_ref(), "--format".as_ref(), "everdrive-savedb".as_ref(), dir.path().as_os_str()]);
@@ -128,7 +134,12 @@ fn info_shows_save_type_accessories_and_their_source() {
     let dir = tempfile::tempdir().unwrap();
     write_roms(dir.path());
     let path = |name: &str| dir.path().join(name);
-    let run = n64(["info".as_ref(), path("kirby-e.n64").as_os_str(), path("homebrew.z64").as_os_str(), path("unknown.z64").as_os_str()]);
+    let run = n64([
+        "info".as_ref(),
+        path("kirby-e.n64").as_os_str(),
+        path("homebrew.z64").as_os_str(),
+        path("unknown.z64").as_os_str(),
+    ]);
     assert_eq!(run.code, 0, "an unknown boot code leaves the check code unjudged: {}", run.stderr);
     let text = &run.stdout;
     assert!(
@@ -140,7 +151,12 @@ fn info_shows_save_type_accessories_and_their_source() {
     assert!(text.contains("  Accessories   Rumble Pak, real-time clock (from the homebrew header)\n"), "{text}");
     assert!(text.contains("  Save type     unknown\n  Accessories   unknown\n"), "{text}");
 
-    let run = n64(["info".as_ref(), "--json".as_ref(), path("perfect-dark.z64").as_os_str(), path("unknown.z64").as_os_str()]);
+    let run = n64([
+        "info".as_ref(),
+        "--json".as_ref(),
+        path("perfect-dark.z64").as_os_str(),
+        path("unknown.z64").as_os_str(),
+    ]);
     let lines = run.json_lines();
     assert_eq!(lines[0]["save_type"], "eeprom16k");
     assert_eq!(lines[0]["save_type_source"], "database");
