@@ -330,6 +330,32 @@ mod tests {
         assert_eq!(lookup_bytes(&header), None);
     }
 
+    proptest::proptest! {
+        /// Any 64 bytes: no panic; a rule found is keyed by this header's check code or ID.
+        #[test]
+        fn any_header_finds_its_own_rule_or_none(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 64)) {
+            let header: [u8; 64] = bytes.try_into().unwrap();
+            if let Some(game) = lookup_bytes(&header) {
+                let key = game.key.as_bytes();
+                proptest::prop_assert!(key.starts_with(b"0x") || key[..3] == header[0x3B..0x3E]);
+            }
+            let _ = resolve(&Header::from_be_bytes(header));
+        }
+
+        /// Headers built from real IDs hit their rule for every region and revision byte.
+        #[test]
+        fn every_rule_id_is_found_whatever_region_and_revision(index in 0..table::RULES.len(), region in 0u8..=255, revision in 0u8..=255) {
+            let rule = &table::RULES[index];
+            let mut header = [0u8; 64];
+            header[0x3B..0x3E].copy_from_slice(&rule.key.as_bytes()[..3]);
+            header[0x3E] = region;
+            header[0x3F] = revision;
+            let found = lookup_bytes(&header);
+            let has_id_rule = find(&rule.key.as_bytes()[..3]).is_some();
+            proptest::prop_assert!(found.is_some() || !has_id_rule);
+        }
+    }
+
     #[test]
     fn three_digit_revisions_do_not_match_shorter_keys() {
         // NK4-J-0 exists; revision 100 must not read as "NK4-J-1" or "NK4-J-0".
