@@ -229,13 +229,7 @@ pub fn lookup(header: &Header) -> Option<&'static GameInfo> {
 
 /// [`lookup`] on the 64 big-endian header bytes.
 pub fn lookup_bytes(header: &[u8; HEADER_LEN]) -> Option<&'static GameInfo> {
-    let mut check = [0u8; 18];
-    check[..2].copy_from_slice(b"0x");
-    for (i, byte) in header[0x10..0x18].iter().enumerate() {
-        check[2 + 2 * i] = HEX[usize::from(byte >> 4)];
-        check[3 + 2 * i] = HEX[usize::from(byte & 0xF)];
-    }
-    if let Some(found) = find(&check) {
+    if let Some(found) = find(&check_code_key(header)) {
         return Some(found);
     }
     let id = &header[0x3B..0x3E];
@@ -309,6 +303,17 @@ pub fn rules() -> &'static [GameInfo] {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The check-code key of a header: `0x` and the 16 upper-case hex digits of 0x10..0x18.
+fn check_code_key(header: &[u8; HEADER_LEN]) -> [u8; 18] {
+    let mut key = [0u8; 18];
+    key[..2].copy_from_slice(b"0x");
+    for (i, byte) in header[0x10..0x18].iter().enumerate() {
+        key[2 + 2 * i] = HEX[usize::from(byte >> 4)];
+        key[3 + 2 * i] = HEX[usize::from(byte & 0xF)];
+    }
+    key
+}
+
 fn find(key: &[u8]) -> Option<&'static GameInfo> {
     let rules = &table::RULES;
     rules.binary_search_by(|rule| rule.key.as_bytes().cmp(key)).ok().map(|i| &rules[i])
@@ -321,6 +326,13 @@ mod tests {
     #[test]
     fn the_table_is_sorted_so_binary_search_works() {
         assert!(rules().windows(2).all(|w| w[0].key.as_bytes() < w[1].key.as_bytes()));
+    }
+
+    #[test]
+    fn check_code_keys_are_the_data_file_spelling() {
+        let mut header = [0u8; 64];
+        header[0x10..0x18].copy_from_slice(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF]);
+        assert_eq!(&check_code_key(&header), b"0x0123456789ABCDEF");
     }
 
     #[test]
