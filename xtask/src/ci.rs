@@ -21,14 +21,16 @@ pub enum Step {
     Doc,
     /// The fixtures are what the generator writes (`cargo xtask fixtures --check`).
     Fixtures,
+    /// The game database table is what the generator writes (`cargo xtask game-db --check`).
+    GameDb,
     /// The published crates package, and their shipped tests build from the packages.
     Package,
 }
 
 impl Step {
     /// Every step, in the order CI runs them.
-    pub const ALL: [Step; 7] =
-        [Step::Oracles, Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::Package];
+    pub const ALL: [Step; 8] =
+        [Step::Oracles, Step::Fmt, Step::Clippy, Step::Test, Step::Doc, Step::Fixtures, Step::GameDb, Step::Package];
 
     /// The step's name on the command line.
     pub const fn name(self) -> &'static str {
@@ -39,6 +41,7 @@ impl Step {
             Step::Test => "test",
             Step::Doc => "doc",
             Step::Fixtures => "fixtures",
+            Step::GameDb => "game-db",
             Step::Package => "package",
         }
     }
@@ -50,7 +53,7 @@ impl Step {
             Step::Clippy => Some((&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])),
             Step::Test => Some((&["test", "--workspace"], &[])),
             Step::Doc => Some((&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])),
-            Step::Oracles | Step::Fixtures | Step::Package => None,
+            Step::Oracles | Step::Fixtures | Step::GameDb | Step::Package => None,
         }
     }
 
@@ -65,6 +68,7 @@ impl Step {
             Step::Test => "reproduce with `cargo test --workspace`",
             Step::Doc => "reproduce with `RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps`",
             Step::Fixtures => "reproduce with `cargo xtask fixtures --check`; fix with `cargo xtask fixtures`",
+            Step::GameDb => "reproduce with `cargo xtask game-db --check`; fix with `cargo xtask game-db`",
             Step::Package => {
                 "reproduce with `cargo xtask ci package` (cargo publish --dry-run -p n64-core -p n64-io -p n64-dat -p n64-patch)"
             }
@@ -110,6 +114,7 @@ pub fn run(root: &Path, steps: &[Step], keep_going: bool) -> Result<()> {
             }
             None if step == Step::Package => crate::package::check(root, &cargo),
             None if step == Step::Oracles => crate::oracles::install(&root.join("target/oracle-venv")),
+            None if step == Step::GameDb => crate::game_db::check(root),
             None => crate::fixtures::check(&root.join("testdata")),
         };
         if let Err(error) = outcome {

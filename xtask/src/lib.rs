@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask fixtures [--check]`: write (or verify) the synthetic ROM fixtures in
 //!   `testdata/` and `testdata/MANIFEST.json`;
+//! - `cargo xtask game-db [--check]`: write (or verify) `crates/n64-core/src/game_db/table.rs`
+//!   from the game database `crates/n64-core/data/game-db.tsv`;
 //! - `cargo xtask ci [--keep-going] [STEP...]`: run the CI steps locally;
 //! - `cargo xtask bench [--roms N] [--size-mib M] [--runs K] [--dir DIR] [--keep] [--only GROUP]`:
 //!   time the release binaries beside baselines on generated data (see `docs/PERFORMANCE.md`).
@@ -9,6 +11,7 @@
 pub mod bench;
 pub mod ci;
 pub mod fixtures;
+pub mod game_db;
 pub mod oracles;
 pub mod package;
 

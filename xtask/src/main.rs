@@ -26,6 +26,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Write crates/n64-core/src/game_db/table.rs from crates/n64-core/data/game-db.tsv.
+    GameDb {
+        /// Do not write: regenerate in memory and fail when the committed table differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the CI steps (all of them when none is named).
     Ci {
         /// Run every step even after one fails.
@@ -53,6 +59,17 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 xtask::fixtures::write(&dir).with_context(|| format!("writing fixtures to {}", dir.display()))?;
                 eprintln!("xtask: wrote the fixtures to {}", dir.display());
+            }
+            Ok(())
+        }
+        Command::GameDb { check } => {
+            let root = xtask::workspace_root();
+            if check {
+                xtask::game_db::check(&root)?;
+                eprintln!("xtask: {} is up to date", xtask::game_db::TABLE);
+            } else {
+                let path = xtask::game_db::write(&root)?;
+                eprintln!("xtask: wrote {}", path.display());
             }
             Ok(())
         }

@@ -148,9 +148,20 @@ pub(crate) struct ScanArgs {
     /// Also list files that are not ROMs, with the reason.
     #[arg(long)]
     pub(crate) all: bool,
+    /// Print another format instead of the table: `everdrive-savedb` prints EverDrive 64
+    /// `save_db.txt` records (`ID=SC` or `0xCRCHI=SC`) for the ROMs whose save type is known.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "csv", "all"])]
+    pub(crate) format: Option<ScanFormat>,
     /// Directories (or files) to scan.
     #[arg(required = true, value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
+}
+
+/// `n64 scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// EverDrive 64 `save_db.txt` records.
+    EverdriveSavedb,
 }
 
 #[derive(Debug, Args)]

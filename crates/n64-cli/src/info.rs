@@ -7,6 +7,7 @@ use n64_common::batch::{self, Tally};
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::RomRecord;
 use n64_common::{Exit, Failure, count, detection, order_source_text};
+use n64_core::game_db::SaveSource;
 use n64_core::{CheckStatus, DetectedBy, GameCode, InspectOptions, RomInfo};
 use n64_io::Entry;
 
@@ -147,8 +148,8 @@ fn describe(path: &Path, info: &RomInfo) -> String {
         "libultra",
         header.libultra_version().version().unwrap_or_else(|| format!("0x{:08X}", header.libultra_version().raw)),
     ));
+    lines.extend(save_lines(header));
     if let Some(hb) = header.homebrew() {
-        lines.push(("Save type", format!("{} ({})", hb.save_type, if hb.rtc { "RTC" } else { "no RTC" })));
         lines.push(("Region-free", if hb.region_free { "yes" } else { "no" }.to_owned()));
         for (port, controller) in hb.controllers.iter().enumerate() {
             lines
@@ -163,6 +164,31 @@ fn describe(path: &Path, info: &RomInfo) -> String {
         let _ = writeln!(text, "  {label:<14}{value}");
     }
     text
+}
+
+/// "Save type", "Accessories" and, where the database cites it, "Expansion Pak", each with where
+/// it comes from; "unknown" when neither the homebrew header nor the database knows the game.
+fn save_lines(header: &n64_core::Header) -> Vec<(&'static str, String)> {
+    let Some(save) = n64_core::game_db::resolve(header) else {
+        return vec![("Save type", "unknown".to_owned()), ("Accessories", "unknown".to_owned())];
+    };
+    let from = match save.source {
+        SaveSource::HomebrewHeader => "from the homebrew header",
+        _ => "game database",
+    };
+    let chip = match save.save_type {
+        n64_core::SaveType::None => "none, no save chip".to_owned(),
+        other => other.to_string(),
+    };
+    let save_type = match save.disputed {
+        Some(other) => format!("{chip} ({from}; disputed: another source gives {other})"),
+        None => format!("{chip} ({from})"),
+    };
+    let mut lines = vec![("Save type", save_type), ("Accessories", format!("{} ({from})", save.accessories))];
+    if let Some(expansion) = save.expansion_pak {
+        lines.push(("Expansion Pak", format!("{} ({from})", expansion.name())));
+    }
+    lines
 }
 
 /// "2 trailing bytes after the last whole 4-byte word of the n64 order".

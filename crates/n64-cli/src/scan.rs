@@ -9,7 +9,8 @@ use n64_common::{Exit, Failure, Verbosity, count, detection};
 use n64_core::{ByteOrder, InspectOptions, RomInfo};
 use serde::Serialize;
 
-use crate::cli::ScanArgs;
+use crate::cli::{ScanArgs, ScanFormat};
+use crate::everdrive;
 
 /// The columns of the table and of the CSV header (a contract: add columns at the end only).
 const COLUMNS: [&str; 12] = [
@@ -108,12 +109,16 @@ fn row(path: &Path, info: &RomInfo, extension: Option<bool>) -> Vec<String> {
         header.rom_version().map_or_else(|| "-".to_owned(), |v| v.to_string()),
         info.cic.map_or_else(|| "unknown".to_owned(), |k| k.name().to_owned()),
         info.check.name().to_owned(),
-        header.homebrew().map_or_else(|| "-".to_owned(), |hb| hb.save_type.name().unwrap_or("unknown").to_owned()),
+        n64_core::game_db::resolve(header)
+            .map_or_else(|| "-".to_owned(), |save| save.save_type.name().unwrap_or("unknown").to_owned()),
         info.trailing_bytes.to_string(),
     ]
 }
 
 pub(crate) fn run(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    if args.format == Some(ScanFormat::EverdriveSavedb) {
+        return everdrive_savedb(args, verbosity);
+    }
     let format = match (args.json, args.csv) {
         (true, _) => Format::Json,
         (_, true) => Format::Csv,
@@ -141,6 +146,45 @@ pub(crate) fn run(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
         },
         summary_line,
     )
+}
+
+/// `--format everdrive-savedb`: only records on stdout; errors (exit 2) and CRC conflicts
+/// (warnings) on stderr; files that are not ROMs are left alone as in the table.
+fn everdrive_savedb(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
+    let walked = n64_io::walk(&args.paths);
+    let results = batch::map(&walked.files, verbosity.allows_progress(), Vec::new, |buffer, entry| {
+        n64_io::inspect_file_into(&entry.path, InspectOptions::default(), buffer)
+            .map(|(_, info)| info.header)
+            .map_err(Failure::from)
+    });
+    let mut printer = Printer::new("n64", Format::Text);
+    let mut exit = Exit::Ok;
+    let mut roms = Vec::new();
+    for (entry, result) in walked.files.iter().zip(results) {
+        match result {
+            Ok(header) => roms.push((entry.path.display().to_string(), everdrive::Rom::new(header))),
+            Err(failure) if batch::is_other_file(entry, &failure) => {
+                tracing::info!("{}: left alone: {}", entry.path.display(), failure.message);
+            }
+            Err(failure) => {
+                exit = Exit::Error;
+                printer.failure(&failure)?;
+            }
+        }
+    }
+    for failure in walked.failures {
+        exit = Exit::Error;
+        printer.failure(&failure.into())?;
+    }
+    let (lines, conflicts) = everdrive::lines(&roms);
+    for conflict in conflicts {
+        printer.warning(conflict)?;
+    }
+    for line in lines {
+        printer.line(line)?;
+    }
+    printer.finish()?;
+    Ok(exit)
 }
 
 fn summary_line(tally: &Tally) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use n64_core::{Controller, HomebrewHeader, RomInfo};
+use n64_core::{Controller, HomebrewHeader, RomInfo, SaveType};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -121,11 +121,16 @@ impl HomebrewRecord {
         let controller = |c: Controller| c.name().map_or_else(|| format!("0x{:02x}", c.to_byte()), str::to_owned);
         HomebrewRecord {
             controllers: hb.controllers.map(controller),
-            save_type: hb.save_type.name().map_or_else(|| format!("0x{:x}", hb.save_type.to_code()), str::to_owned),
+            save_type: save_type_name(hb.save_type),
             rtc: hb.rtc,
             region_free: hb.region_free,
         }
     }
+}
+
+/// A save type's name (`eeprom4k`), or `0x` and its code when no convention defines it.
+pub fn save_type_name(save: SaveType) -> String {
+    save.name().map_or_else(|| format!("0x{:x}", save.to_code()), str::to_owned)
 }
 
 /// `"type": "rom"` as `n64 info` and `n64 scan` print it: every decoded fact of one ROM.
@@ -159,6 +164,17 @@ pub struct RomRecord {
     clock_rate: ClockRateRecord,
     libultra_version: Option<String>,
     homebrew: Option<HomebrewRecord>,
+    /// Save hardware: the Advanced Homebrew header's, else the game database's; `None` when
+    /// unknown (not the same as `"none"`, no save hardware).
+    save_type: Option<String>,
+    /// `"homebrew_header"`, `"database"` or `None` (unknown).
+    save_type_source: Option<&'static str>,
+    /// Another save type a different source gives (database rows marked disputed).
+    save_type_disputed: Option<&'static str>,
+    /// Accessories and extras from the same source (`cpak`, `rpak`, `tpak`, `rtc`, …).
+    accessories: Vec<&'static str>,
+    /// Expansion Pak use where the database cites it: `required`, `recommended`, `enhanced`.
+    expansion_pak: Option<&'static str>,
 }
 
 impl RomRecord {
@@ -169,6 +185,7 @@ impl RomRecord {
         let title = header.title();
         let computed = info.check.computed();
         let pi = header.pi_config();
+        let save = n64_core::game_db::resolve(header);
         RomRecord {
             record: "rom",
             path: path_text(path),
@@ -211,6 +228,11 @@ impl RomRecord {
             },
             libultra_version: header.libultra_version().version(),
             homebrew: header.homebrew().as_ref().map(HomebrewRecord::new),
+            save_type: save.map(|s| save_type_name(s.save_type)),
+            save_type_source: save.map(|s| s.source.name()),
+            save_type_disputed: save.and_then(|s| s.disputed).and_then(SaveType::name),
+            accessories: save.map(|s| s.accessories.names().collect()).unwrap_or_default(),
+            expansion_pak: save.and_then(|s| s.expansion_pak).map(n64_core::game_db::ExpansionPak::name),
         }
     }
 }

@@ -40,6 +40,7 @@ mod cic;
 mod error;
 mod finalize;
 mod game_code;
+pub mod game_db;
 mod header;
 mod homebrew;
 pub mod ipl2;

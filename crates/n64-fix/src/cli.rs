@@ -287,7 +287,7 @@ pub(crate) struct NormalizeArgs {
     /// The byte order (and extension) every ROM gets.
     #[arg(long, value_name = "ORDER", value_parser = byte_order_parser(), default_value = "z64")]
     pub(crate) to: ByteOrder,
-    /// Name files from header fields: {title} {game_code} {region} {version} {cic}, e.g.
+    /// Name files from header fields: {title} {game_code} {region} {version} {cic} {save}, e.g.
     /// "{title} ({region})". The extension is added. A field that is not printable (a game
     /// code of zeros) is left out.
     #[arg(long, value_name = "TEMPLATE")]

@@ -27,4 +27,4 @@ pub mod tools;
 pub use cic::{Cic, oracle_check_code};
 pub use order::Order;
 pub use rng::Rng;
-pub use rom::{Body, Boot, RomBuilder, Stored};
+pub use rom::{Body, Boot, Homebrew, RomBuilder, Stored};

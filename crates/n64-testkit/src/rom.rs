@@ -131,6 +131,7 @@ pub struct RomBuilder {
     first_word: u32,
     title: String,
     game_code: [u8; 4],
+    rom_version: u8,
     homebrew: Option<Homebrew>,
     body: Body,
     seed: u64,
@@ -150,6 +151,7 @@ impl RomBuilder {
             first_word: MAGIC,
             title: "N64-TOOLS TEST".to_owned(),
             game_code: *b"NXXE",
+            rom_version: 0,
             homebrew: None,
             body: Body::Random,
             seed: 0,
@@ -197,6 +199,13 @@ impl RomBuilder {
     #[must_use]
     pub fn game_code(mut self, code: &[u8; 4]) -> Self {
         self.game_code = *code;
+        self
+    }
+
+    /// The ROM version byte (0x3F); an Advanced Homebrew header writes its flags there instead.
+    #[must_use]
+    pub fn rom_version(mut self, version: u8) -> Self {
+        self.rom_version = version;
         self
     }
 
@@ -274,6 +283,7 @@ impl RomBuilder {
         rom[..4].copy_from_slice(&self.first_word.to_be_bytes());
         rom[0x20..0x34].copy_from_slice(&encode_title(&self.title));
         rom[0x3B..0x3F].copy_from_slice(&self.game_code);
+        rom[0x3F] = self.rom_version;
         if let Some(hb) = self.homebrew {
             rom[0x34..0x38].copy_from_slice(&hb.controllers);
             rom[0x3F] = (hb.save_type << 4) | u8::from(hb.rtc) | (u8::from(hb.region_free) << 1);

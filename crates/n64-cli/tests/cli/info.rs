@@ -53,7 +53,8 @@ fn human_output_names_codes_and_verdicts() {
     assert!(run.stdout.contains("not required (libdragon boot code"), "{}", run.stdout);
 
     let run = n64(["info".as_ref(), data.join("homebrew.z64").as_os_str()]);
-    assert!(run.stdout.contains("SRAM 256 Kbit (RTC)"), "{}", run.stdout);
+    assert!(run.stdout.contains("Save type     SRAM 256 Kbit (from the homebrew header)"), "{}", run.stdout);
+    assert!(run.stdout.contains("real-time clock") && run.stdout.contains("Region-free   yes"), "{}", run.stdout);
     assert!(run.stdout.contains("Controller 1  N64 controller with Rumble Pak"), "{}", run.stdout);
 
     let run = n64(["info".as_ref(), data.join("jis-title.n64").as_os_str()]);

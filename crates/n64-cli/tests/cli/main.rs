@@ -8,6 +8,7 @@ mod hash;
 mod hostile;
 mod info;
 mod patch_info;
+mod save_db;
 mod scan;
 mod snapshots;
 mod support;

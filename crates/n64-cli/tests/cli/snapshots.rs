@@ -70,6 +70,11 @@ fn scan_json() {
 }
 
 #[test]
+fn scan_everdrive_savedb() {
+    insta::assert_snapshot!(transcript(&["scan", "--format", "everdrive-savedb", "roms"]));
+}
+
+#[test]
 fn scan_csv() {
     insta::assert_snapshot!(transcript(&["scan", "--csv", "--all", "roms"]));
 }

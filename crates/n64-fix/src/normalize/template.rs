@@ -3,7 +3,9 @@
 use n64_core::RomInfo;
 
 /// The placeholders a template may use.
-pub(crate) const PLACEHOLDERS: [&str; 5] = ["title", "game_code", "region", "version", "cic"];
+/// `{save}` is the save type (`eeprom4k`, …, `none`) from the Advanced Homebrew header or the game
+/// database, `unknown` when neither knows the game.
+pub(crate) const PLACEHOLDERS: [&str; 6] = ["title", "game_code", "region", "version", "cic", "save"];
 
 /// Longest stem kept, in bytes (file systems allow 255 with the extension).
 const MAX_STEM: usize = 200;
@@ -68,7 +70,10 @@ impl Template {
                 Part::Field(1) => out.push_str(header.game_code().text().unwrap_or_default()),
                 Part::Field(2) => out.push_str(header.game_code().destination().description()),
                 Part::Field(3) => out.push_str(&header.rom_version().unwrap_or(0).to_string()),
-                Part::Field(_) => out.push_str(info.cic.map_or("unknown", n64_core::CicKind::name)),
+                Part::Field(4) => out.push_str(info.cic.map_or("unknown", n64_core::CicKind::name)),
+                Part::Field(_) => out.push_str(
+                    n64_core::game_db::resolve(header).and_then(|save| save.save_type.name()).unwrap_or("unknown"),
+                ),
             }
         }
         safe_stem(&out)
@@ -133,6 +138,24 @@ mod tests {
                 proptest::prop_assert!(stem.len() <= MAX_STEM);
             }
         }
+    }
+
+    /// `{save}`: ares gives Ocarina of Time (NZL) SRAM 32 KiB; an unknown game is "unknown";
+    /// a homebrew header's nibble 5 is FlashRAM.
+    #[test]
+    fn save_placeholder_uses_the_homebrew_header_then_the_database() {
+        let template = Template::parse("{title} [{save}]").unwrap();
+        let render = |code: &[u8; 4], flags: u8| {
+            let mut rom = vec![0u8; 0x1000];
+            rom[..4].copy_from_slice(&[0x80, 0x37, 0x12, 0x40]);
+            rom[0x20..0x24].copy_from_slice(b"GAME");
+            rom[0x3B..0x3F].copy_from_slice(code);
+            rom[0x3F] = flags;
+            template.render(&n64_core::inspect(&rom, 0x1000, n64_core::InspectOptions::default()).unwrap())
+        };
+        assert_eq!(render(b"NZLE", 0), "GAME [sram256k]");
+        assert_eq!(render(b"NQQE", 0), "GAME [unknown]");
+        assert_eq!(render(b"NEDE", 0x50), "GAME [flashram]");
     }
 
     #[test]
