@@ -294,9 +294,7 @@ fn parse_d64(size: u64, header: &[u8]) -> Result<DiskInfo, DiskError> {
     };
     let lba = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
     let blocks = |first: u32, end: u32| geometry::blocks_len(system.disk_type, lba(first), lba(end)).unwrap_or(0);
-    let expected = D64_HEADER_LEN as u64
-        + blocks(base, rom_end)
-        + ram.map_or(0, |(start, end)| blocks(start, end));
+    let expected = D64_HEADER_LEN as u64 + blocks(base, rom_end) + ram.map_or(0, |(start, end)| blocks(start, end));
     if expected != size {
         return Err(DiskError::D64Size { expected, found: size });
     }
