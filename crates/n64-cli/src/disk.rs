@@ -42,7 +42,10 @@ struct DiskIdRecord {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02X}");
+        out
+    })
 }
 
 impl DiskRecord {

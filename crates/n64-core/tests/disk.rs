@@ -10,7 +10,7 @@ use n64_testkit::disk::{
 
 /// The first 16 blocks of an image (what `prefix_len` asks for), with blocks at LBAs.
 fn prefix(format: &str, blocks: &[(u16, Vec<u8>)]) -> Vec<u8> {
-    let mut bytes = vec![0u8; 16 * BLOCK_LEN as usize];
+    let mut bytes = vec![0u8; 16 * usize::try_from(BLOCK_LEN).unwrap()];
     for (lba, block) in blocks {
         let at = usize::try_from(offset_of(format, *lba)).unwrap();
         bytes[at..at + block.len()].copy_from_slice(block);
@@ -38,7 +38,7 @@ fn parse(format: &str, size: u64, bytes: &[u8]) -> Result<DiskInfo, DiskError> {
 fn japanese_retail_ndd() {
     let id = disk_id(b"DMPJ", 0, DEC_1999, b"01");
     let info = parse("ndd", NDD_LEN, &whole_system_area("ndd", &System::new(JAPAN, 3), &id)).unwrap();
-    assert_eq!((info.format, info.size, info.system.region), (DiskFormat::Ndd, 0x3DEC800, Region::Japan));
+    assert_eq!((info.format, info.size, info.system.region), (DiskFormat::Ndd, 0x03DE_C800, Region::Japan));
     assert_eq!((info.system.disk_type, info.system.format_type), (3, 0x10));
     assert_eq!((info.system.load_address, info.system.load_blocks), (0x8000_0400, 4));
     assert_eq!((info.system_lba, info.disk_id_lba), (Some(0), Some(14)));
@@ -53,7 +53,7 @@ fn japanese_retail_ndd() {
 fn usa_retail_mame() {
     let id = disk_id(b"EFZE", 1, DEC_1999, b"01");
     let info = parse("mame", MAME_LEN, &whole_system_area("mame", &System::new(USA, 0), &id)).unwrap();
-    assert_eq!((info.format, info.size, info.system.region), (DiskFormat::Mame, 0x435B0C0, Region::Usa));
+    assert_eq!((info.format, info.size, info.system.region), (DiskFormat::Mame, 0x0435_B0C0, Region::Usa));
     assert_eq!(info.system.disk_type, 0);
     assert_eq!((info.system_lba, info.disk_id_lba), (Some(0), Some(14)));
     assert_eq!(info.disk_id.unwrap().game_code(), Some("EFZE"));
@@ -165,14 +165,14 @@ fn hostile_d64_headers() {
         for offset in [5, 6, 7, 0x1C, 0x1D, 0x1E, 0x1F, 0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE5] {
             header[offset] = rng.bytes(1)[0];
         }
-        let size = 0x4F08 + rng.below(0x3D79140 - 0x4F08);
+        let size = 0x4F08 + rng.below(0x03D7_9140 - 0x4F08);
         let _ = parse("d64", size, &header).map_err(|e| e.to_string());
     }
 }
 
 #[test]
 fn sizes_that_are_no_disk() {
-    for size in [0, 0x4F07, 0x3D79140, NDD_LEN - 1, NDD_LEN + 1, MAME_LEN + 4, 0x4000000] {
+    for size in [0, 0x4F07, 0x03D7_9140, NDD_LEN - 1, NDD_LEN + 1, MAME_LEN + 4, 0x0400_0000] {
         assert_eq!(DiskLayout::from_len(size), None, "{size:#x}");
         assert_eq!(probe(&[0; 0x200], size), Ok(None));
     }

@@ -13,9 +13,9 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// The size of a `.ndd` image.
-pub const NDD_LEN: u64 = 0x3DEC800;
+pub const NDD_LEN: u64 = 0x03DE_C800;
 /// The size of a MAME image.
-pub const MAME_LEN: u64 = 0x435B0C0;
+pub const MAME_LEN: u64 = 0x0435_B0C0;
 /// A zone-0 block: 85 sectors of 232 bytes.
 pub const BLOCK_LEN: u64 = 0x4D08;
 

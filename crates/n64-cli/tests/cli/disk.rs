@@ -83,10 +83,10 @@ fn info_json_values_are_the_written_ones() {
     let records = run.json_lines();
     let field = |i: usize, key: &str| records[i][key].clone();
     let expected = [
-        ("ndd", 0x3DEC800u64, "japan", 3, "DMPJ", Some(0), 0x10),
-        ("mame", 0x435B0C0, "usa", 0, "EFZE", Some(0), 0x10),
+        ("ndd", 0x03DE_C800_u64, "japan", 3, "DMPJ", Some(0), 0x10),
+        ("mame", 0x0435_B0C0, "usa", 0, "EFZE", Some(0), 0x10),
         ("d64", 0x4F08, "development", 0, "DEVJ", None, 0x00),
-        ("ndd", 0x3DEC800, "development", 6, "DEVJ", Some(2), 0x10),
+        ("ndd", 0x03DE_C800, "development", 6, "DEVJ", Some(2), 0x10),
     ];
     for (i, (format, size, region, disk_type, code, lba, format_type)) in expected.into_iter().enumerate() {
         assert_eq!(field(i, "type"), "disk");
@@ -111,7 +111,7 @@ fn info_json_values_are_the_written_ones() {
 fn damaged_and_zero_filled_disks() {
     let dir = tempfile::tempdir().unwrap();
     let zero = dir.path().join("zero.ndd");
-    write_sparse(&zero, 0x3DEC800, &[]);
+    write_sparse(&zero, 0x03DE_C800, &[]);
     let run = unchanged(dir.path(), || n64([std::ffi::OsStr::new("info"), zero.as_os_str()]));
     assert_eq!(run.code, 2);
     assert_eq!(

@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn every_type_adds_up_to_the_ndd_size() {
         for disk_type in 0..DISK_TYPES {
-            assert_eq!(blocks_len(disk_type, 0, LBA_COUNT - 1), Some(0x3DEC800), "type {disk_type}");
+            assert_eq!(blocks_len(disk_type, 0, LBA_COUNT - 1), Some(0x03DE_C800), "type {disk_type}");
         }
     }
 

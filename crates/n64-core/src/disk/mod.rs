@@ -50,15 +50,15 @@ pub use system::{Region, SystemData};
 use geometry::{LBA_COUNT, SYSTEM_AREA_LBAS, SYSTEM_BLOCK_LEN};
 
 /// The size of a `.ndd` image.
-pub const NDD_LEN: u64 = 0x3DEC800;
+pub const NDD_LEN: u64 = 0x03DE_C800;
 /// The size of a MAME / ares physical-order image.
-pub const MAME_LEN: u64 = 0x435B0C0;
+pub const MAME_LEN: u64 = 0x0435_B0C0;
 /// The size of a `.d64` header.
 pub const D64_HEADER_LEN: usize = 0x200;
 /// The smallest `.d64` (the header and one block) ...
 pub const D64_MIN_LEN: u64 = 0x4F08;
 /// ... and the bound every `.d64` is below.
-pub const D64_MAX_LEN: u64 = 0x3D79140;
+pub const D64_MAX_LEN: u64 = 0x03D7_9140;
 
 /// Retail system data LBAs, in the order they are tried.
 pub const RETAIL_SYSTEM_LBAS: [u16; 4] = [0, 1, 8, 9];
