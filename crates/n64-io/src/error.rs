@@ -44,8 +44,9 @@ impl Error {
         Error::new(path, ErrorKind::Rom(error))
     }
 
-    /// Whether the content shows the file is no N64 ROM at all (too short for a first word, or
-    /// no magic and no recognisable boot code), as opposed to a damaged ROM or an I/O problem.
+    /// Whether the content shows the file is no N64 ROM at all (too short for a first word, no
+    /// magic and no recognisable boot code, or a 64DD disk image), as opposed to a damaged ROM
+    /// or an I/O problem.
     pub fn is_not_a_rom(&self) -> bool {
         matches!(&self.kind, ErrorKind::Rom(error) if error.is_not_a_rom()) || matches!(self.kind, ErrorKind::Disk(_))
     }
