@@ -18,10 +18,16 @@ const BLOCK: usize = 0x4D08;
 /// block of a zeroed system area, so the copies, magics and repeat checks are reached from
 /// short inputs.
 pub fn disk_target(data: &[u8]) {
-    let Some((&shape, rest)) = data.split_first() else { return };
-    let (size, prefix) = match shape % 3 {
+    let Some((size, prefix)) = image(data) else { return };
+    check(size, &prefix);
+}
+
+/// The file size and first bytes the input stands for (see [`disk_target`]).
+pub fn image(data: &[u8]) -> Option<(u64, Vec<u8>)> {
+    let (&shape, rest) = data.split_first()?;
+    Some(match shape % 3 {
         2 => {
-            let Some(len) = rest.get(..4) else { return };
+            let len = rest.get(..4)?;
             let size = u64::from(u32::from_le_bytes(len.try_into().expect("4 bytes")));
             let mut header = rest[4..].to_vec();
             header.truncate(0x400);
@@ -42,8 +48,11 @@ pub fn disk_target(data: &[u8]) {
             }
             (size, prefix)
         }
-    };
-    let probed = disk::probe(&prefix, size);
+    })
+}
+
+fn check(size: u64, prefix: &[u8]) {
+    let probed = disk::probe(prefix, size);
     let Some(layout) = DiskLayout::from_len(size) else {
         assert_eq!(probed, Ok(None), "no layout, no disk");
         return;
@@ -53,7 +62,7 @@ pub fn disk_target(data: &[u8]) {
             assert!(offset + BLOCK as u64 <= layout.prefix_len() as u64 || lba >= 16);
         }
     }
-    match DiskInfo::parse(layout, &prefix) {
+    match DiskInfo::parse(layout, prefix) {
         Ok(info) => {
             assert_eq!(probed, Ok(Some(info)));
             assert!(info.system.disk_type < 7);
