@@ -15,7 +15,9 @@
 //! The system area's blocks are 0x4D08 bytes (85 sectors of 232). Retail system data is in
 //! LBAs 0, 1, 8, 9, development system data in 2, 3, 10, 11, the disk ID in 14 and 15; the
 //! first valid copy of each is taken. In physical order the system area starts the image too,
-//! two blocks per track, so LBAs 2 and 3 (10 and 11, 14 and 15) trade places.
+//! two blocks per track, so LBAs 2 and 3 (10 and 11, 14 and 15) trade places. (Like ares and
+//! LuigiBlood's `leo64ddfile`, this reads the system area at those fixed places, before the
+//! defect track list that would move later blocks is known.)
 //!
 //! ```
 //! use n64_core::disk::{DiskFormat, DiskInfo, DiskLayout, Region};
