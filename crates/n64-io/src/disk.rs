@@ -48,3 +48,47 @@ pub(crate) fn needed(size: u64) -> usize {
 pub(crate) fn refusal(info: &DiskInfo) -> String {
     format!("a 64DD disk image ({}), not a cartridge ROM", info.format)
 }
+
+#[cfg(test)]
+mod tests {
+    use n64_testkit::disk::{JAPAN, System, disk_id, write_disk, write_sparse};
+
+    use crate::{ErrorKind, identify_file, inspect_file};
+
+    /// Both readers see a disk as a disk (reading only its system area), and a disk-sized file
+    /// of zeros as a damaged one, never as a ROM.
+    #[test]
+    fn readers_tell_disks_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = dir.path().join("japan.ndd");
+        write_disk(&disk, "ndd", &System::new(JAPAN, 3), &disk_id(b"DMPJ", 0, [0; 8], b"01"));
+        let zero = dir.path().join("zero.disk");
+        write_sparse(&zero, 0x0435_B0C0, &[]);
+        for path in [&disk, &zero] {
+            let kinds = [
+                identify_file(path, n64_core::InspectOptions::default()).unwrap_err().kind,
+                inspect_file(path, n64_core::InspectOptions::default()).unwrap_err().kind,
+            ];
+            for kind in kinds {
+                match kind {
+                    ErrorKind::Disk(info) => {
+                        assert_eq!(path, &disk);
+                        assert_eq!(info.disk_id.and_then(|id| id.game_code().map(str::to_owned)), Some("DMPJ".into()));
+                    }
+                    ErrorKind::BadDisk(_) => assert_eq!(path, &zero),
+                    other => panic!("{}: {other}", path.display()),
+                }
+            }
+        }
+        assert_eq!(
+            crate::Error::new(
+                &disk,
+                ErrorKind::Disk(Box::new(
+                    n64_core::disk::probe(&std::fs::read(&disk).unwrap()[..0x4_D080], 0x03DE_C800).unwrap().unwrap()
+                ))
+            )
+            .to_string(),
+            format!("{}: a 64DD disk image (ndd), not a cartridge ROM", disk.display())
+        );
+    }
+}
