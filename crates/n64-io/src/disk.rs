@@ -81,13 +81,7 @@ mod tests {
             }
         }
         assert_eq!(
-            crate::Error::new(
-                &disk,
-                ErrorKind::Disk(Box::new(
-                    n64_core::disk::probe(&std::fs::read(&disk).unwrap()[..0x4_D080], 0x03DE_C800).unwrap().unwrap()
-                ))
-            )
-            .to_string(),
+            identify_file(&disk, n64_core::InspectOptions::default()).unwrap_err().to_string(),
             format!("{}: a 64DD disk image (ndd), not a cartridge ROM", disk.display())
         );
     }
