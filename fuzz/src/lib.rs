@@ -5,6 +5,7 @@ pub mod archive_targets;
 pub mod codec_targets;
 pub mod container_targets;
 pub mod dat_targets;
+pub mod disk_targets;
 pub mod patch_targets;
 pub mod scan_targets;
 pub mod targets;
@@ -18,6 +19,7 @@ pub fn find(name: &str) -> Option<Target> {
     targets::TARGETS
         .iter()
         .chain(dat_targets::TARGETS.iter())
+        .chain(disk_targets::TARGETS.iter())
         .chain(archive_targets::TARGETS.iter())
         .chain(patch_targets::TARGETS.iter())
         .chain(texture_targets::TARGETS.iter())

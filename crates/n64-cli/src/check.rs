@@ -7,10 +7,13 @@ use n64_common::batch::{self, Outcome, Settings, Tally};
 use n64_common::output::{Printer, Stop};
 use n64_common::records::path_text;
 use n64_common::{Exit, Failure, Verbosity, count, detection};
+use n64_core::disk::DiskInfo;
 use n64_core::{CheckStatus, InspectOptions, RomInfo};
+use n64_io::ErrorKind;
 use serde::Serialize;
 
 use crate::cli::CheckArgs;
+use crate::disk::DiskRecord;
 
 /// The verdict on one ROM's check code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,6 +134,48 @@ impl Outcome for Checked {
     }
 }
 
+/// What `check` found in one file: a ROM's check code, or a 64DD disk image (which has none).
+enum Found {
+    Rom(Checked),
+    Disk(Box<DiskInfo>),
+}
+
+impl Outcome for Found {
+    fn tally(&self) -> (&'static str, Exit) {
+        match self {
+            Found::Rom(checked) => checked.tally(),
+            Found::Disk(_) => ("disks", Exit::Ok),
+        }
+    }
+
+    fn counters(&self) -> Vec<&'static str> {
+        match self {
+            Found::Rom(checked) => checked.counters(),
+            Found::Disk(_) => Vec::new(),
+        }
+    }
+
+    fn log(&self, path: &Path) {
+        match self {
+            Found::Rom(checked) => checked.log(path),
+            Found::Disk(disk) => tracing::debug!("{}: {}", path.display(), crate::disk::summary(disk)),
+        }
+    }
+
+    fn print(&self, path: &Path, printer: &mut Printer, quiet: bool) -> Result<(), Stop> {
+        match self {
+            Found::Rom(checked) => checked.print(path, printer, quiet),
+            Found::Disk(disk) => {
+                printer.record(&DiskRecord::new(path, disk))?;
+                if !quiet {
+                    printer.line(format_args!("{}: {}: no check code", path.display(), crate::disk::summary(disk)))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
     let options = InspectOptions::default().with_cic(args.cic).with_order(args.byte_order);
     let settings = Settings::lines(args.json, verbosity);
@@ -139,10 +184,11 @@ pub(crate) fn run(args: &CheckArgs, verbosity: Verbosity) -> Result<Exit, Stop> 
         "n64",
         settings,
         walked,
-        &["ok", "bad", "not_required", "skipped", "trailing_bytes"],
-        |buffer, entry| {
-            let (_, info) = n64_io::inspect_file_into(&entry.path, options, buffer).map_err(Failure::from)?;
-            Ok(Checked::new(info, buffer.len()))
+        &["ok", "bad", "not_required", "skipped", "trailing_bytes", "disks"],
+        |buffer, entry| match n64_io::inspect_file_into(&entry.path, options, buffer) {
+            Ok((_, info)) => Ok(Found::Rom(Checked::new(info, buffer.len()))),
+            Err(n64_io::Error { kind: ErrorKind::Disk(disk), .. }) => Ok(Found::Disk(disk)),
+            Err(error) => Err(Failure::from(error)),
         },
         summary_line,
     )
@@ -159,6 +205,9 @@ fn summary_line(tally: &Tally) -> String {
         tally.get("skipped"),
         batch::errors_and_others(tally, "left alone")
     );
+    if tally.get("disks") > 0 {
+        let _ = write!(line, "; {} (no check code)", count(tally.get("disks"), "64DD disk image"));
+    }
     if tally.get("trailing_bytes") > 0 {
         let _ = write!(line, "; {} with trailing bytes", count(tally.get("trailing_bytes"), "ROM"));
     }

@@ -1,4 +1,5 @@
-//! `n64 info`: every decoded header field of each ROM.
+//! `n64 info`: every decoded header field of each ROM, and what a 64DD disk image's system
+//! area says.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,25 +9,38 @@ use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::RomRecord;
 use n64_common::{Exit, Failure, count, detection, order_source_text};
 use n64_core::game_db::SaveSource;
+use n64_core::disk::DiskInfo;
 use n64_core::{CheckStatus, DetectedBy, GameCode, InspectOptions, RomInfo};
-use n64_io::Entry;
+use n64_io::{Entry, ErrorKind};
 
 use crate::cli::InfoArgs;
+use crate::disk::DiskRecord;
 
 pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     let options = InspectOptions::default().with_cic(args.cic).with_order(args.byte_order);
     let entries: Vec<Entry> = args.paths.iter().map(Entry::named).collect();
     let results = batch::map(&entries, false, Vec::new, |buffer, entry| {
-        n64_io::inspect_file_into(&entry.path, options, buffer)
-            .map(|(_, info)| (info, buffer.len()))
-            .map_err(Failure::from)
+        match n64_io::inspect_file_into(&entry.path, options, buffer) {
+            Ok((_, info)) => Ok(Read::Rom(info, buffer.len())),
+            Err(n64_io::Error { kind: ErrorKind::Disk(disk), .. }) => Ok(Read::Disk(disk)),
+            Err(error) => Err(Failure::from(error)),
+        }
     });
     let mut printer = Printer::new("n64", if args.json { Format::Json } else { Format::Text });
     let mut tally = Tally::new(&["roms"]);
     let mut first = true;
     for (entry, result) in entries.iter().zip(&results) {
         match result {
-            Ok((info, read)) => {
+            Ok(Read::Disk(disk)) => {
+                tally.add("disks", Exit::Ok);
+                printer.record(&DiskRecord::new(&entry.path, disk))?;
+                if !first {
+                    printer.line("")?;
+                }
+                printer.text(&crate::disk::describe(&entry.path, disk))?;
+                first = false;
+            }
+            Ok(Read::Rom(info, read)) => {
                 tracing::debug!("{}: {}", entry.path.display(), detection(info, *read));
                 let problem = info.check.is_valid() == Some(false) || info.trailing_bytes > 0;
                 tally.add("roms", if problem { Exit::Problems } else { Exit::Ok });
@@ -45,6 +59,12 @@ pub(crate) fn run(args: &InfoArgs) -> Result<Exit, Stop> {
     }
     printer.finish()?;
     Ok(tally.exit())
+}
+
+/// What `info` read from one file: a cartridge ROM (and how many bytes were read) or a disk.
+enum Read {
+    Rom(RomInfo, usize),
+    Disk(Box<DiskInfo>),
 }
 
 pub(crate) fn size_text(size: u64) -> String {

@@ -3,6 +3,7 @@
 mod assets;
 mod check;
 mod cli;
+mod disk;
 mod everdrive;
 mod extract;
 mod hash;

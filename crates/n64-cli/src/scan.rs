@@ -1,4 +1,4 @@
-//! `n64 scan`: list the ROMs under directories, recognised by content.
+//! `n64 scan`: list the ROMs (and 64DD disk images) under directories, recognised by content.
 
 use std::path::Path;
 
@@ -6,14 +6,17 @@ use n64_common::batch::{self, Outcome, Settings, Tally};
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::{OtherRecord, RomRecord};
 use n64_common::{Exit, Failure, Verbosity, count, detection};
+use n64_core::disk::DiskInfo;
 use n64_core::{ByteOrder, InspectOptions, RomInfo};
+use n64_io::ErrorKind;
 use serde::Serialize;
 
 use crate::cli::{ScanArgs, ScanFormat};
+use crate::disk::DiskRecord;
 use crate::everdrive;
 
 /// The columns of the table and of the CSV header (a contract: add columns at the end only).
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 13] = [
     "path",
     "format",
     "extension",
@@ -26,6 +29,7 @@ const COLUMNS: [&str; 12] = [
     "check_code",
     "save_type",
     "trailing_bytes",
+    "kind",
 ];
 
 /// Whether the file extension names the byte order found inside: `None` when the extension is
@@ -42,8 +46,14 @@ struct ScanRecord {
     extension_matches: Option<bool>,
 }
 
+/// One file found: a ROM, or a 64DD disk image.
+enum Found {
+    Rom(FoundRom),
+    Disk(Box<DiskInfo>),
+}
+
 /// One ROM found.
-struct Found {
+struct FoundRom {
     info: RomInfo,
     read: usize,
     extension: Option<bool>,
@@ -51,30 +61,38 @@ struct Found {
 
 impl Outcome for Found {
     fn tally(&self) -> (&'static str, Exit) {
-        ("roms", Exit::Ok)
+        match self {
+            Found::Rom(_) => ("roms", Exit::Ok),
+            Found::Disk(_) => ("disks", Exit::Ok),
+        }
     }
 
     fn counters(&self) -> Vec<&'static str> {
-        let mut counters = Vec::new();
-        if self.info.check.is_valid() == Some(false) {
-            counters.push("invalid_check_codes");
+        match self {
+            Found::Rom(rom) => rom.counters(),
+            Found::Disk(_) => Vec::new(),
         }
-        if self.extension == Some(false) {
-            counters.push("extension_mismatches");
-        }
-        if self.info.trailing_bytes > 0 {
-            counters.push("trailing_bytes");
-        }
-        counters
     }
 
     fn log(&self, path: &Path) {
-        tracing::debug!("{}: {}", path.display(), detection(&self.info, self.read));
+        match self {
+            Found::Rom(rom) => tracing::debug!("{}: {}", path.display(), detection(&rom.info, rom.read)),
+            Found::Disk(disk) => tracing::debug!("{}: {}", path.display(), crate::disk::summary(disk)),
+        }
     }
 
     fn print(&self, path: &Path, printer: &mut Printer, _quiet: bool) -> Result<(), Stop> {
-        printer.record(&ScanRecord { rom: RomRecord::new(path, &self.info), extension_matches: self.extension })?;
-        printer.row(row(path, &self.info, self.extension))
+        match self {
+            Found::Rom(rom) => {
+                printer
+                    .record(&ScanRecord { rom: RomRecord::new(path, &rom.info), extension_matches: rom.extension })?;
+                printer.row(row(path, &rom.info, rom.extension))
+            }
+            Found::Disk(disk) => {
+                printer.record(&DiskRecord::new(path, disk))?;
+                printer.row(disk_row(path, disk))
+            }
+        }
     }
 
     fn print_other(path: &Path, reason: &str, printer: &mut Printer) -> Result<(), Stop> {
@@ -89,6 +107,43 @@ impl Outcome for Found {
             _ => printer.line(format_args!("{}: {reason}", path.display())),
         }
     }
+}
+
+impl FoundRom {
+    fn counters(&self) -> Vec<&'static str> {
+        let mut counters = Vec::new();
+        if self.info.check.is_valid() == Some(false) {
+            counters.push("invalid_check_codes");
+        }
+        if self.extension == Some(false) {
+            counters.push("extension_mismatches");
+        }
+        if self.info.trailing_bytes > 0 {
+            counters.push("trailing_bytes");
+        }
+        counters
+    }
+}
+
+/// A disk's row: its format, size, game code, region and version from the disk ID; `-` for
+/// what only cartridges have.
+fn disk_row(path: &Path, disk: &DiskInfo) -> Vec<String> {
+    let id = disk.disk_id.as_ref();
+    vec![
+        path.display().to_string(),
+        disk.format.to_string(),
+        "-".to_owned(),
+        disk.size.to_string(),
+        "-".to_owned(),
+        crate::disk::game_code(disk).replace("none", "-"),
+        disk.system.region.to_string(),
+        id.map_or_else(|| "-".to_owned(), |id| id.version().to_string()),
+        "-".to_owned(),
+        "-".to_owned(),
+        "-".to_owned(),
+        "-".to_owned(),
+        "disk".to_owned(),
+    ]
 }
 
 fn row(path: &Path, info: &RomInfo, extension: Option<bool>) -> Vec<String> {
@@ -112,6 +167,7 @@ fn row(path: &Path, info: &RomInfo, extension: Option<bool>) -> Vec<String> {
         n64_core::game_db::resolve(header)
             .map_or_else(|| "-".to_owned(), |save| save.save_type.name().unwrap_or("unknown").to_owned()),
         info.trailing_bytes.to_string(),
+        "rom".to_owned(),
     ]
 }
 
@@ -136,13 +192,17 @@ pub(crate) fn run(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop> {
         "n64",
         settings,
         walked,
-        &["roms", "invalid_check_codes", "extension_mismatches", "trailing_bytes"],
-        |buffer, entry| {
-            let (_, info) =
-                n64_io::inspect_file_into(&entry.path, InspectOptions::default(), buffer).map_err(Failure::from)?;
+        &["roms", "invalid_check_codes", "extension_mismatches", "trailing_bytes", "disks"],
+        |buffer, entry| match n64_io::inspect_file_into(&entry.path, InspectOptions::default(), buffer) {
             // Keep the decoded facts only: a collection of thousands of ROMs must not hold a
             // megabyte of each (the buffer is reused by the next file of this thread).
-            Ok(Found { extension: extension_matches(&entry.path, info.order), info, read: buffer.len() })
+            Ok((_, info)) => Ok(Found::Rom(FoundRom {
+                extension: extension_matches(&entry.path, info.order),
+                info,
+                read: buffer.len(),
+            })),
+            Err(n64_io::Error { kind: ErrorKind::Disk(disk), .. }) => Ok(Found::Disk(disk)),
+            Err(error) => Err(Failure::from(error)),
         },
         summary_line,
     )
@@ -189,11 +249,15 @@ fn everdrive_savedb(args: &ScanArgs, verbosity: Verbosity) -> Result<Exit, Stop>
 
 fn summary_line(tally: &Tally) -> String {
     format!(
-        "{} ({} with an invalid check code, {} with a misleading extension, {} with trailing bytes), {}, {}",
+        "{} ({} with an invalid check code, {} with a misleading extension, {} with trailing bytes), {}{}, {}",
         count(tally.get("roms"), "ROM"),
         tally.get("invalid_check_codes"),
         tally.get("extension_mismatches"),
         tally.get("trailing_bytes"),
+        match tally.get("disks") {
+            0 => String::new(),
+            n => format!("{}, ", count(n, "64DD disk image")),
+        },
         count(tally.get(batch::OTHER_FILES), "other file"),
         count(tally.get(batch::ERRORS), "error")
     )

@@ -20,12 +20,13 @@ pub(crate) struct WholeRom {
     pub(crate) image: Vec<u8>,
 }
 
-/// Reads the ROM (at most `limit` bytes), finds its byte order (n64-core, from its first bytes)
+/// Reads the ROM (at most `limit` bytes), refuses a 64DD disk image, finds its byte order (n64-core, from its first bytes)
 /// and converts it to big-endian in memory. A size that is not a whole number of the order's
 /// words is refused.
 pub(crate) fn load(path: &Path, limit: u64) -> Result<WholeRom, Failure> {
     let mut image = n64_common::read_whole(path, limit)?;
     let size = image.len() as u64;
+    n64_io::refuse_disk(path, &image)?;
     let found = n64_core::identify(&image, size, InspectOptions::default()).map_err(|e| n64_io::Error::rom(path, e))?;
     let order = found.order;
     if found.trailing_bytes > 0 {

@@ -96,6 +96,10 @@ impl From<n64_io::Error> for Failure {
             ErrorKind::Changed(_) => FailureKind::Changed,
             ErrorKind::Empty => FailureKind::Empty,
             ErrorKind::Rom(rom) => rom_kind(rom),
+            // A disk is not a cartridge ROM: the same exit code and "other file" treatment in
+            // directories; `check`, `scan` and `info` list it before it gets here.
+            ErrorKind::Disk(_) => FailureKind::NotARom,
+            ErrorKind::BadDisk(_) => FailureKind::Rom,
             _ => FailureKind::Io,
         };
         let message = match &error.kind {

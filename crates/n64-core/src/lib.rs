@@ -9,6 +9,7 @@
 //!   code, CIC and check code status.
 //! - [`finalize`] plans finishing an image: header fields ([`HeaderEdit`]), padding, and the
 //!   check code for the CIC the boot code is made for, as a build pipeline's last step.
+//! - [`disk`] recognises 64DD disk images (`.ndd`, MAME, `.d64`) and reads their system area.
 //! - [`convert`] changes the byte order in place; [`check_code::compute`] is the check code
 //!   kernel.
 //!
@@ -37,6 +38,7 @@
 mod byte_order;
 pub mod check_code;
 mod cic;
+pub mod disk;
 mod error;
 mod finalize;
 mod game_code;

@@ -50,6 +50,7 @@ fn format_of(path: &Path) -> Option<PatchFormat> {
 /// Reads a ROM whole, in `order`; returns it with the order it was stored in.
 fn read_rom(path: &Path, order: ByteOrder) -> Result<(Vec<u8>, ByteOrder), Failure> {
     let mut bytes = read_whole(path, n64_patch::MAX_OUTPUT)?;
+    n64_io::refuse_disk(path, &bytes)?;
     let found = n64_core::identify(&bytes, bytes.len() as u64, InspectOptions::default())
         .map_err(|e| Failure::from(n64_io::Error::rom(path, e)))?;
     n64_core::convert(&mut bytes, found.order, order).map_err(|e| Failure::from(n64_io::Error::rom(path, e)))?;

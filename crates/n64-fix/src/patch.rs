@@ -213,6 +213,7 @@ fn process(args: &PatchArgs) -> Result<PatchedRecord, Failure> {
     let rom_meta = std::fs::metadata(rom_path).ok();
     let mut image = read_whole(rom_path, n64_patch::MAX_OUTPUT)?;
     let size_from = image.len() as u64;
+    n64_io::refuse_disk(rom_path, &image)?;
     let found = n64_core::identify(&image, size_from, InspectOptions::default())
         .map_err(|e| Failure::from(n64_io::Error::rom(rom_path, e)))?;
     let input_order = found.order;

@@ -44,10 +44,11 @@ impl Error {
         Error::new(path, ErrorKind::Rom(error))
     }
 
-    /// Whether the content shows the file is no N64 ROM at all (too short for a first word, or
-    /// no magic and no recognisable boot code), as opposed to a damaged ROM or an I/O problem.
+    /// Whether the content shows the file is no N64 ROM at all (too short for a first word, no
+    /// magic and no recognisable boot code, or a 64DD disk image), as opposed to a damaged ROM
+    /// or an I/O problem.
     pub fn is_not_a_rom(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Rom(error) if error.is_not_a_rom())
+        matches!(&self.kind, ErrorKind::Rom(error) if error.is_not_a_rom()) || matches!(self.kind, ErrorKind::Disk(_))
     }
 }
 
@@ -102,6 +103,13 @@ pub enum ErrorKind {
     /// The content is not a usable ROM image.
     #[error("{0}")]
     Rom(n64_core::Error),
+    /// The file is a 64DD disk image, not a cartridge ROM (what the system area says).
+    #[error("{}", crate::disk::refusal(.0))]
+    Disk(Box<n64_core::disk::DiskInfo>),
+    /// The file has the size of a 64DD disk image but a damaged system area, and is no
+    /// cartridge ROM either.
+    #[error("damaged 64DD disk image: {0}")]
+    BadDisk(n64_core::disk::DiskError),
 }
 
 /// What was being done when an I/O error happened.

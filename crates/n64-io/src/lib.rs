@@ -3,6 +3,8 @@
 //!
 //! - [`open_regular`]: regular files only, never blocking on a FIFO or a device.
 //! - [`inspect_file`], [`identify_file`]: read only the first bytes an operation needs.
+//! - [`refuse_disk`]: 64DD disk images are told apart from cartridge ROMs (the readers above
+//!   fail with [`ErrorKind::Disk`] for them).
 //! - [`ImageReader`]: the whole image in fixed-size chunks, in a chosen byte order, with a new
 //!   header and padding when asked, memory flat whatever the ROM size.
 //! - [`Hasher`], [`hash_image`]: CRC32, MD5 and SHA-1 in one pass.
@@ -32,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+mod disk;
 mod error;
 mod hash;
 mod image;
@@ -40,6 +43,7 @@ mod open;
 mod read;
 mod walk;
 
+pub use disk::refuse_disk;
 pub use error::{Change, Error, ErrorKind, FileKind, Operation};
 pub use hash::{Algorithms, Digests, Hasher, hash_image, hex};
 pub use image::{CHUNK_LEN, ImageReader};

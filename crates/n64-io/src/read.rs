@@ -28,7 +28,8 @@ pub struct RomFile {
 /// Opens, reads the needed prefix of, and inspects one ROM file.
 ///
 /// Reads at most 0x101000 bytes (0x3FF000 for a 5101 ROM whose boot code checks 4 MiB),
-/// whatever the file size. An empty file is [`ErrorKind::Empty`]; a file that turns out shorter
+/// whatever the file size. A 64DD disk image is [`ErrorKind::Disk`] (never a ROM), one with a
+/// damaged system area [`ErrorKind::BadDisk`]. An empty file is [`ErrorKind::Empty`]; a file that turns out shorter
 /// than its size said is [`ErrorKind::Changed`].
 ///
 /// ```
@@ -68,9 +69,11 @@ pub fn identify_file(path: &Path, options: InspectOptions) -> Result<(u64, Ident
         return Err(Error::new(path, ErrorKind::Empty));
     }
     let mut buffer = Vec::new();
-    let len = read_into(&mut open.file, path, &mut buffer, 0, IDENTIFY_LEN, size)?;
-    let identified = n64_core::identify(&buffer[..len], size, options).map_err(|e| Error::rom(path, e))?;
-    Ok((size, identified))
+    let want = IDENTIFY_LEN.max(crate::disk::needed(size));
+    let len = read_into(&mut open.file, path, &mut buffer, 0, want, size)?;
+    let identified = n64_core::identify(&buffer[..len], size, options);
+    crate::disk::check(path, &buffer[..len], size, Some(identified.is_ok()))?;
+    Ok((size, identified.map_err(|e| Error::rom(path, e))?))
 }
 
 /// The reading half of [`inspect_file`]: reads the needed prefix of an open file whose size,
@@ -85,8 +88,11 @@ fn inspect_open(
     if size == 0 {
         return Err(Error::new(path, ErrorKind::Empty));
     }
+    // Every disk image is longer than the prefix, which holds its system area.
     let mut len = read_into(file, path, buffer, 0, check_code::CHECK_PREFIX_LEN, size)?;
-    let mut info = n64_core::inspect(&buffer[..len], size, options).map_err(|e| Error::rom(path, e))?;
+    let inspected = n64_core::inspect(&buffer[..len], size, options);
+    crate::disk::check(path, &buffer[..len], size, Some(inspected.is_ok()))?;
+    let mut info = inspected.map_err(|e| Error::rom(path, e))?;
     if let Some(kind) = info.cic {
         let needed = required_len(kind, &info.header);
         if needed > len && size > len as u64 {

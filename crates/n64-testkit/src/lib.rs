@@ -5,6 +5,7 @@
 //! - [`Cic`] and [`oracle_check_code`]: check codes from the `ipl3checksum` crate;
 //! - [`RomBuilder`]: the one ROM builder (boot code, header fields, body, check code);
 //! - [`fuzz`]: the fuzzers' saved corpus replayed as a test;
+//! - [`disk`]: 64DD disk images from the published layout;
 //! - [`files`]: "no file changed" snapshots and directory listings;
 //! - [`run`]: running the binaries in a cleared environment, killed if they hang;
 //! - [`paths`]: the workspace's fixtures and assets;
@@ -14,6 +15,7 @@
 
 pub mod cic;
 pub mod crc_force;
+pub mod disk;
 pub mod files;
 pub mod fuzz;
 pub mod order;

@@ -4,6 +4,7 @@
 mod assets;
 mod check;
 mod defects;
+mod disk;
 mod hash;
 mod hostile;
 mod info;

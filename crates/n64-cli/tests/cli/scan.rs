@@ -62,7 +62,7 @@ fn csv_and_table_and_all() {
     let mut lines = run.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "path,format,extension,size,title,game_code,region,version,cic,check_code,save_type,trailing_bytes"
+        "path,format,extension,size,title,game_code,region,version,cic,check_code,save_type,trailing_bytes,kind"
     );
     assert_eq!(lines.count(), 4, "{}", run.stdout);
 

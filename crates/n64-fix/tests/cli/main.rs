@@ -4,6 +4,7 @@
 mod convert;
 mod crc;
 mod defects;
+mod disk;
 mod docs;
 mod header;
 mod hostile;
