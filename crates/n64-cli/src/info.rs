@@ -8,8 +8,8 @@ use n64_common::batch::{self, Tally};
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::RomRecord;
 use n64_common::{Exit, Failure, count, detection, order_source_text};
-use n64_core::game_db::SaveSource;
 use n64_core::disk::DiskInfo;
+use n64_core::game_db::SaveSource;
 use n64_core::{CheckStatus, DetectedBy, GameCode, InspectOptions, RomInfo};
 use n64_io::{Entry, ErrorKind};
 
