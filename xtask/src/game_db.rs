@@ -49,7 +49,7 @@ pub struct Row {
     pub key: String,
     /// `SaveType` variant name.
     pub save: &'static str,
-    /// `Accessories` constant names, in the order of [`ACCESSORIES`].
+    /// `Accessories` constant names, in the order of `ACCESSORIES`.
     pub accessories: Vec<&'static str>,
     /// `ExpansionPak` variant name.
     pub expansion: Option<&'static str>,

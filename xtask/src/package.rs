@@ -1,5 +1,6 @@
-//! The `package` CI step: the publishable crates (n64-core, n64-io, n64-dat, n64-patch) pass `cargo publish
-//! --dry-run`, and the tests they ship build from the packages alone, outside the workspace.
+//! The `package` CI step: the publishable crates (n64-core, n64-io, n64-dat, n64-patch,
+//! n64-assets) pass `cargo publish --dry-run`, and the tests they ship build from the packages
+//! alone, outside the workspace.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -12,6 +13,8 @@ pub const PUBLISHED: [&str; 5] = ["n64-core", "n64-io", "n64-dat", "n64-patch", 
 
 /// Runs the step from the workspace `root` with `cargo`.
 pub fn check(root: &Path, cargo: &OsStr) -> Result<()> {
+    let version = env!("CARGO_PKG_VERSION");
+    forget_earlier_extractions(version)?;
     let mut publish = Command::new(cargo);
     publish.args(["publish", "--dry-run", "--allow-dirty"]).current_dir(root);
     for name in PUBLISHED {
@@ -26,7 +29,6 @@ pub fn check(root: &Path, cargo: &OsStr) -> Result<()> {
     }
     run(&mut package, "cargo package")?;
 
-    let version = env!("CARGO_PKG_VERSION");
     let unpacked = tempfile::tempdir().context("creating a temporary directory")?;
     for name in PUBLISHED {
         let archive = root.join(format!("target/package/{name}-{version}.crate"));
@@ -47,6 +49,29 @@ pub fn check(root: &Path, cargo: &OsStr) -> Result<()> {
         run(&mut build, &format!("building the tests of the {name} package"))?;
     }
     eprintln!("xtask: {} package and their shipped tests build", PUBLISHED.join(", "));
+    Ok(())
+}
+
+/// `cargo publish --dry-run` verifies each package against the others through a temporary
+/// registry, which cargo extracts under `$CARGO_HOME/registry/src/` and never extracts again for
+/// the same name and version: a second run on the same machine would build against the first
+/// run's sources. Our crates are not on crates.io, so every extracted copy of them there is such
+/// a leftover, and is removed.
+fn forget_earlier_extractions(version: &str) -> Result<()> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    let Some(sources) = home.map(|home| home.join("registry/src")) else { return Ok(()) };
+    let Ok(registries) = std::fs::read_dir(&sources) else { return Ok(()) };
+    for registry in registries.flatten() {
+        for name in PUBLISHED {
+            let extracted = registry.path().join(format!("{name}-{version}"));
+            if extracted.is_dir() {
+                std::fs::remove_dir_all(&extracted)
+                    .with_context(|| format!("removing the stale extraction {}", extracted.display()))?;
+            }
+        }
+    }
     Ok(())
 }
 
