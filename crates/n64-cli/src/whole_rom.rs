@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use n64_common::{Failure, FailureKind};
-use n64_core::{ByteOrder, InspectOptions};
+use n64_core::ByteOrder;
 
 /// The largest ROM read whole: 256 MiB (the largest images are 64 MiB; the 64DD's and
 /// flashcarts' a few times that).
@@ -24,10 +24,8 @@ pub(crate) struct WholeRom {
 /// and converts it to big-endian in memory. A size that is not a whole number of the order's
 /// words is refused.
 pub(crate) fn load(path: &Path, limit: u64) -> Result<WholeRom, Failure> {
-    let mut image = n64_common::read_whole(path, limit)?;
+    let (mut image, found) = n64_common::read_whole_rom(path, limit)?;
     let size = image.len() as u64;
-    n64_io::refuse_disk(path, &image)?;
-    let found = n64_core::identify(&image, size, InspectOptions::default()).map_err(|e| n64_io::Error::rom(path, e))?;
     let order = found.order;
     if found.trailing_bytes > 0 {
         return Err(Failure::new(

@@ -22,7 +22,7 @@ pub use exit::Exit;
 pub use failure::{Failure, FailureKind, count};
 pub use logging::{Verbosity, init_logging};
 pub use progress::progress_bar;
-pub use whole_file::read_whole;
+pub use whole_file::{read_whole, read_whole_rom};
 
 /// The shells completion scripts can be printed for.
 pub use clap_complete::Shell;

@@ -1,7 +1,10 @@
-//! Reading a whole file into memory, for the operations that need all of it (patching).
+//! Reading a whole file into memory, for the operations that need all of it (patching,
+//! assets).
 
 use std::io::Read;
 use std::path::Path;
+
+use n64_core::{Identified, InspectOptions};
 
 use crate::{Failure, FailureKind};
 
@@ -45,4 +48,25 @@ pub fn read_whole(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
         ));
     }
     Ok(bytes)
+}
+
+/// Reads a cartridge ROM whole, as [`read_whole`] does, and refuses what is not one: a 64DD disk
+/// image (`PATH: a 64DD disk image (ndd), not a cartridge ROM`) or bytes n64-core does not
+/// identify. Returns the bytes as stored and what identified them (byte order, header, trailing
+/// bytes).
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("not-a-rom.bin");
+/// std::fs::write(&path, [0u8; 0x2000])?;
+/// let failure = n64_common::read_whole_rom(&path, 1 << 20).unwrap_err();
+/// assert!(failure.message.contains("not an N64 ROM"), "{}", failure.message);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_whole_rom(path: &Path, limit: u64) -> Result<(Vec<u8>, Identified), Failure> {
+    let bytes = read_whole(path, limit)?;
+    n64_io::refuse_disk(path, &bytes)?;
+    let found = n64_core::identify(&bytes, bytes.len() as u64, InspectOptions::default())
+        .map_err(|e| n64_io::Error::rom(path, e))?;
+    Ok((bytes, found))
 }

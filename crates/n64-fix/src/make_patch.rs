@@ -6,8 +6,8 @@ use std::path::Path;
 
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::path_text;
-use n64_common::{Exit, Failure, FailureKind, read_whole};
-use n64_core::{ByteOrder, InspectOptions};
+use n64_common::{Exit, Failure, FailureKind, read_whole_rom};
+use n64_core::ByteOrder;
 use serde::Serialize;
 
 use crate::cli::MakePatchArgs;
@@ -49,10 +49,7 @@ fn format_of(path: &Path) -> Option<PatchFormat> {
 
 /// Reads a ROM whole, in `order`; returns it with the order it was stored in.
 fn read_rom(path: &Path, order: ByteOrder) -> Result<(Vec<u8>, ByteOrder), Failure> {
-    let mut bytes = read_whole(path, n64_patch::MAX_OUTPUT)?;
-    n64_io::refuse_disk(path, &bytes)?;
-    let found = n64_core::identify(&bytes, bytes.len() as u64, InspectOptions::default())
-        .map_err(|e| Failure::from(n64_io::Error::rom(path, e)))?;
+    let (mut bytes, found) = read_whole_rom(path, n64_patch::MAX_OUTPUT)?;
     n64_core::convert(&mut bytes, found.order, order).map_err(|e| Failure::from(n64_io::Error::rom(path, e)))?;
     Ok((bytes, found.order))
 }

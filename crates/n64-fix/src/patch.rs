@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use n64_common::output::{Format, Printer, Stop};
 use n64_common::records::path_text;
-use n64_common::{Exit, Failure, FailureKind, read_whole};
-use n64_core::{ByteOrder, CheckCode, CheckCodeAction, CheckCodeFix, FinalizeOptions, InspectOptions, Padding};
+use n64_common::{Exit, Failure, FailureKind, read_whole, read_whole_rom};
+use n64_core::{ByteOrder, CheckCode, CheckCodeAction, CheckCodeFix, FinalizeOptions, Padding};
 use n64_patch::rom::{RomError, RomOptions, SourceCheck, Step, TargetCheck};
 use serde::Serialize;
 
@@ -211,11 +211,8 @@ fn patch_record(path: &Path, step: &Step) -> PatchRecord {
 fn process(args: &PatchArgs) -> Result<PatchedRecord, Failure> {
     let rom_path: &Path = &args.rom;
     let rom_meta = std::fs::metadata(rom_path).ok();
-    let mut image = read_whole(rom_path, n64_patch::MAX_OUTPUT)?;
+    let (mut image, found) = read_whole_rom(rom_path, n64_patch::MAX_OUTPUT)?;
     let size_from = image.len() as u64;
-    n64_io::refuse_disk(rom_path, &image)?;
-    let found = n64_core::identify(&image, size_from, InspectOptions::default())
-        .map_err(|e| Failure::from(n64_io::Error::rom(rom_path, e)))?;
     let input_order = found.order;
     n64_core::convert(&mut image, input_order, ByteOrder::Z64)
         .map_err(|e| Failure::from(n64_io::Error::rom(rom_path, e)))?;

@@ -128,23 +128,13 @@ pub(super) fn prepare_data(files: &Files) -> Result<()> {
     }
     let started = Instant::now();
     eprintln!("bench: generating a {BIG_MIB} MiB ROM with {BLOCKS} blocks in {}", files.dir.display());
-    if files.dir.exists() {
-        fs::remove_dir_all(&files.dir).with_context(|| format!("removing {}", files.dir.display()))?;
-    }
+    super::data::remove_dir(&files.dir)?;
     fs::create_dir_all(&files.dir).with_context(|| format!("creating {}", files.dir.display()))?;
     let (rom, placed) = make(BIG_MIB << 20, BLOCKS)?;
     fs::write(&files.rom, &rom).with_context(|| format!("writing {}", files.rom.display()))?;
     fs::write(&files.blocks, blocks_text(&placed)).with_context(|| format!("writing {}", files.blocks.display()))?;
     fs::write(&files.stamp, stamp).with_context(|| format!("writing {}", files.stamp.display()))?;
     eprintln!("bench: generated in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// Deletes the asset rows' data.
-pub(super) fn remove_data(files: &Files) -> Result<()> {
-    if files.dir.exists() {
-        fs::remove_dir_all(&files.dir).with_context(|| format!("removing {}", files.dir.display()))?;
-    }
     Ok(())
 }
 

@@ -138,12 +138,8 @@ pub(super) fn prepare_data(layout: &Layout, options: &Options) -> Result<()> {
         layout.dir.display()
     );
     let _ = fs::remove_file(&layout.stamp);
-    if layout.roms_dir.exists() {
-        fs::remove_dir_all(&layout.roms_dir).with_context(|| format!("removing {}", layout.roms_dir.display()))?;
-    }
-    if layout.verify_dir.exists() {
-        fs::remove_dir_all(&layout.verify_dir).with_context(|| format!("removing {}", layout.verify_dir.display()))?;
-    }
+    remove_dir(&layout.roms_dir)?;
+    remove_dir(&layout.verify_dir)?;
     fs::create_dir_all(&layout.roms_dir).with_context(|| format!("creating {}", layout.roms_dir.display()))?;
     fs::create_dir_all(&layout.verify_dir).with_context(|| format!("creating {}", layout.verify_dir.display()))?;
     let entries = write_roms(layout, options)?;
@@ -153,6 +149,14 @@ pub(super) fn prepare_data(layout: &Layout, options: &Options) -> Result<()> {
     age(&layout.big)?;
     fs::write(&layout.stamp, stamp_text(options)).with_context(|| format!("writing {}", layout.stamp.display()))?;
     eprintln!("bench: generated in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Removes `dir` and everything in it, when it exists.
+pub(super) fn remove_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
     Ok(())
 }
 
@@ -169,12 +173,10 @@ pub(super) fn warm_page_cache(layout: &Layout) -> Result<()> {
 }
 
 /// Deletes the data [`prepare_data`] generates (and the files made from it), not the patching
-/// rows' data (see `patch::remove_data`).
+/// or asset rows' data (each in its own directory, removed with [`remove_dir`]).
 pub(super) fn remove_data(layout: &Layout) -> Result<()> {
     for dir in [&layout.roms_dir, &layout.verify_dir, &layout.cache] {
-        if dir.exists() {
-            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
-        }
+        remove_dir(dir)?;
     }
     for path in [&layout.big, &layout.out, &layout.stamp, &layout.driver, &layout.dat] {
         if path.exists() {

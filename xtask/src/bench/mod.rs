@@ -233,10 +233,10 @@ fn remove_data(layout: &Layout, options: &Options) -> Result<()> {
         data::remove_data(layout)?;
     }
     if options.runs(Group::Patch) {
-        patch::remove_data(&layout.patch)?;
+        data::remove_dir(&layout.patch.dir)?;
     }
     if options.runs(Group::Assets) {
-        assets::remove_data(&layout.assets)?;
+        data::remove_dir(&layout.assets.dir)?;
     }
     let _ = fs::remove_dir(&layout.dir); // only when empty
     eprintln!("bench: removed the data (pass --keep to keep it for the next run)");

@@ -251,9 +251,7 @@ pub(super) fn prepare_data(files: &Files) -> Result<()> {
         "bench: generating a {BIG_MIB} MiB ROM (z64, v64, modified) and three pairs of {PAIR_MIB} MiB ROMs in {}",
         files.dir.display()
     );
-    if files.dir.exists() {
-        fs::remove_dir_all(&files.dir).with_context(|| format!("removing {}", files.dir.display()))?;
-    }
+    super::data::remove_dir(&files.dir)?;
     fs::create_dir_all(&files.dir).with_context(|| format!("creating {}", files.dir.display()))?;
     let mut rom = make_rom(BIG_MIB << 20, ROM_INDEX);
     write(&files.rom, &rom)?;
@@ -268,14 +266,6 @@ pub(super) fn prepare_data(files: &Files) -> Result<()> {
     }
     write(&files.stamp, stamp_text().as_bytes())?;
     eprintln!("bench: generated in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// Deletes the patching rows' data.
-pub(super) fn remove_data(files: &Files) -> Result<()> {
-    if files.dir.exists() {
-        fs::remove_dir_all(&files.dir).with_context(|| format!("removing {}", files.dir.display()))?;
-    }
     Ok(())
 }
 

@@ -224,9 +224,7 @@ pub(super) fn prepare(layout: &Layout) -> Result<()> {
     if let Err(why) = judge_report(&cold, n, false) {
         bail!("n64 verify --no-cache does not match the bench's files against {}: {why}", layout.dat.display());
     }
-    if layout.cache.exists() {
-        fs::remove_dir_all(&layout.cache).with_context(|| format!("removing {}", layout.cache.display()))?;
-    }
+    super::data::remove_dir(&layout.cache)?;
     fs::create_dir_all(&layout.cache).with_context(|| format!("creating {}", layout.cache.display()))?;
     run_n64(&n64, &verify_args(layout, false, false), Some(&layout.cache))?;
     let warm = run_n64(&n64, &verify_args(layout, false, true), Some(&layout.cache))?;
